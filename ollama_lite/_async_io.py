@@ -1,0 +1,40 @@
+"""Non-blocking I/O helpers for `AsyncClient`: file reads and hashing run in worker threads."""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import AsyncIterator, Callable
+from typing import ParamSpec, TypeVar
+
+import anyio
+import anyio.to_thread
+
+from ._sync_io import BLOB_CHUNK
+from ._sync_io import sha256_file as _sha256_file_blocking
+
+__all__ = ["build", "file_chunks", "sha256_file", "sleep"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+sleep = anyio.sleep
+
+
+async def sha256_file(path: str | os.PathLike[str]) -> str:
+    """`sha256:<hex>` of a file, hashed in a worker thread in constant memory."""
+    return await anyio.to_thread.run_sync(_sha256_file_blocking, path)
+
+
+async def file_chunks(path: str | os.PathLike[str]) -> AsyncIterator[bytes]:
+    """The file's bytes, one piece at a time, each read in a worker thread."""
+    async with await anyio.open_file(path, "rb") as file:
+        while chunk := await file.read(BLOB_CHUNK):
+            yield chunk
+
+
+async def build(reads_files: bool, builder: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+    """Build a request; when it reads image files, do it in a worker thread."""
+    if reads_files:
+        return await anyio.to_thread.run_sync(functools.partial(builder, *args, **kwargs))
+    return builder(*args, **kwargs)

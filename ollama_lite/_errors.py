@@ -1,0 +1,129 @@
+"""The exception tree. Everything ollama_lite raises on purpose derives from `OllamaError`.
+
+```
+OllamaError
+├── RequestError            bad input, raised before anything is sent (also a ValueError)
+├── TransportError          the request or response did not make it across
+│   ├── ConnectError        nothing answers at the host (also a builtin ConnectionError)
+│   ├── TimeoutError        connect, read, write or pool timeout (also a builtin TimeoutError)
+│   └── StreamInterrupted   the connection broke after the response had started
+├── ResponseError           the server answered with an error (status_code, error)
+│   ├── ModelNotFoundError  404: the model is not on the server; pull it
+│   ├── ServerBusyError     503: the server's queue is full; retried per policy first
+│   ├── AuthenticationError 401/403 (signin_url when the server gives one)
+│   └── StreamError         an {"error": ...} line inside a 200 stream
+└── InvalidResponseError    the body is not the JSON its type promises (keeps msgspec's path)
+```
+
+`ResponseError` and `RequestError` keep the names, attributes and `str()` of the official
+`ollama` package, so `except ollama.ResponseError as e: if e.status_code == 404: ...` works.
+"""
+
+from __future__ import annotations
+
+import builtins
+
+import msgspec
+
+__all__ = [
+    "AuthenticationError",
+    "ConnectError",
+    "InvalidResponseError",
+    "ModelNotFoundError",
+    "OllamaError",
+    "RequestError",
+    "ResponseError",
+    "ServerBusyError",
+    "StreamError",
+    "StreamInterrupted",
+    "TimeoutError",
+    "TransportError",
+]
+
+
+class OllamaError(Exception):
+    """Root of every error ollama_lite raises."""
+
+
+class RequestError(OllamaError, ValueError):
+    """The call's arguments are wrong; nothing was sent.
+
+    `error` holds the message, as in the official package.
+    """
+
+    def __init__(self, error: str) -> None:
+        super().__init__(error)
+        self.error = error
+
+
+class TransportError(OllamaError):
+    """The request or the response did not make it across the network."""
+
+    def __init__(self, message: str, *, url: str = "") -> None:
+        super().__init__(message)
+        self.url = url
+
+
+class ConnectError(TransportError, builtins.ConnectionError):
+    """No server answered at the host. The message names the URL and how to start Ollama."""
+
+
+class TimeoutError(TransportError, builtins.TimeoutError):
+    """A connect, read, write or pool timeout expired (see `Client(timeout=...)`)."""
+
+
+class StreamInterrupted(TransportError):
+    """The connection broke after the response had started; what was received was delivered."""
+
+
+class ResponseError(OllamaError):
+    """The server answered with an error status, or sent an error inside a stream.
+
+    `status_code` is the HTTP status; `error` is the server's `error` text (or the raw body
+    when it was not JSON).
+    """
+
+    def __init__(self, error: str, status_code: int = -1) -> None:
+        try:
+            # The official package accepts a raw JSON body here; keep that behaviour.
+            decoded = msgspec.json.decode(error)
+            if isinstance(decoded, dict) and isinstance(decoded.get("error"), str):
+                error = decoded["error"]
+        except Exception:
+            pass
+        super().__init__(error)
+        self.error = error
+        self.status_code = status_code
+
+    def __str__(self) -> str:
+        return f"{self.error} (status code: {self.status_code})"
+
+
+class ModelNotFoundError(ResponseError):
+    """404: the model is not on the server. Pull it first (`client.pull(model)`)."""
+
+    def __str__(self) -> str:
+        return f"{super().__str__()}; pull it first with `ollama pull <model>` or client.pull()"
+
+
+class ServerBusyError(ResponseError):
+    """503: the server has too many requests queued. `retry_after` is in seconds, if given."""
+
+    retry_after: float | None = None
+
+
+class AuthenticationError(ResponseError):
+    """401 or 403. `signin_url` is where to sign this machine in, when the server says."""
+
+    signin_url: str | None = None
+
+
+class StreamError(ResponseError):
+    """The server sent an `{"error": ...}` line inside a stream (the HTTP status was 200)."""
+
+
+class InvalidResponseError(OllamaError):
+    """The server's body does not match the expected type, or is not valid JSON/NDJSON.
+
+    The message keeps msgspec's JSON path (e.g. `$.message.tool_calls[0]`).
+    """

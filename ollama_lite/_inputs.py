@@ -1,0 +1,211 @@
+"""Checks and conversions of what callers pass, done before anything is sent.
+
+Each function takes a caller's value and returns what goes in the request Struct, or
+raises `RequestError` with a message that names the argument and what is wrong with it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import msgspec
+
+from ._errors import RequestError
+from ._images import encode_images, is_file_image
+from ._schema import format_value
+from ._tools import function_to_tool, normalize_tool
+from .types import Message, Options, Tool
+
+__all__ = [
+    "embed_input",
+    "format_arg",
+    "has_file_images",
+    "keep_alive_arg",
+    "messages_arg",
+    "model_arg",
+    "options_arg",
+    "think_arg",
+    "tools_arg",
+    "top_logprobs_arg",
+]
+
+THINK_LEVELS = ("low", "medium", "high", "max")
+# Go's time.ParseDuration syntax; a unit is required except for "0".
+_DURATION = re.compile(r"^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$|^[+-]?0$")
+
+
+def model_arg(model: object, name: str = "model") -> str:
+    """A model name: a non-empty string without whitespace."""
+    if not isinstance(model, str):
+        raise RequestError(f"{name} must be a string, not {type(model).__name__}")
+    if not model.strip():
+        raise RequestError(f"{name} is required")
+    if any(ch.isspace() for ch in model):
+        raise RequestError(f"{name} {model!r} contains whitespace")
+    return model
+
+
+def think_arg(think: object) -> bool | str | None:
+    """`think`: a bool or one of "low", "medium", "high", "max"."""
+    if think is None or isinstance(think, bool):
+        return think
+    if isinstance(think, str) and think in THINK_LEVELS:
+        return think
+    raise RequestError(f"think must be a bool or one of {', '.join(THINK_LEVELS)}; got {think!r}")
+
+
+def keep_alive_arg(keep_alive: object) -> float | str | None:
+    """`keep_alive`: seconds as a number, a duration string like "5m", or a timedelta."""
+    if keep_alive is None:
+        return None
+    if isinstance(keep_alive, datetime.timedelta):
+        return keep_alive.total_seconds()
+    if isinstance(keep_alive, (int, float)) and not isinstance(keep_alive, bool):
+        return keep_alive
+    if isinstance(keep_alive, str) and _DURATION.match(keep_alive.strip()):
+        return keep_alive.strip()
+    raise RequestError(
+        "keep_alive must be seconds (a number), a duration string with a unit such as "
+        f'"5m" or "1h30m", or a timedelta; got {keep_alive!r}'
+    )
+
+
+def top_logprobs_arg(top_logprobs: object) -> int | None:
+    """`top_logprobs`: an int from 0 to 20."""
+    if top_logprobs is None:
+        return None
+    if isinstance(top_logprobs, bool) or not isinstance(top_logprobs, int):
+        raise RequestError(f"top_logprobs must be an int, not {type(top_logprobs).__name__}")
+    if not 0 <= top_logprobs <= 20:
+        raise RequestError(f"top_logprobs must be between 0 and 20; got {top_logprobs}")
+    return top_logprobs
+
+
+def options_arg(options: object, name: str = "options") -> Options | None:
+    """`options`: a mapping or `Options`; unknown names and wrong types are errors."""
+    if options is None:
+        return None
+    if isinstance(options, Options):
+        options = msgspec.structs.asdict(options)
+    if not isinstance(options, Mapping):
+        raise RequestError(f"{name} must be a dict or Options, not {type(options).__name__}")
+    values = {key: value for key, value in options.items() if value is not None}
+    if isinstance(values.get("stop"), str):
+        values["stop"] = [values["stop"]]
+    try:
+        return msgspec.convert(values, Options)
+    except msgspec.ValidationError as exc:
+        message = str(exc).replace("Object contains unknown field", "unknown option")
+        message = message.replace("- at `$.", f"- at `{name}.").replace("`$`", f"`{name}`")
+        raise RequestError(f"invalid {name}: {message}") from None
+
+
+def format_arg(fmt: object) -> str | dict[str, Any] | None:
+    """`format`: "json", a JSON-schema dict, or a type to build a schema from."""
+    try:
+        return format_value(fmt)
+    except (TypeError, ValueError) as exc:
+        raise RequestError(f"invalid format: {exc}") from None
+
+
+def _tool_call_arguments(call: Any, where: str) -> Any:
+    """Accept OpenAI-style JSON-string arguments in history; the server needs an object."""
+    if not isinstance(call, Mapping):
+        return call
+    function = call.get("function")
+    if isinstance(function, Mapping) and isinstance(function.get("arguments"), str):
+        try:
+            arguments = msgspec.json.decode(function["arguments"])
+        except msgspec.DecodeError:
+            raise RequestError(f"{where}.function.arguments is not a JSON object") from None
+        call = {**call, "function": {**function, "arguments": arguments}}
+    return call
+
+
+def messages_arg(messages: object) -> list[Message]:
+    """`messages`: dicts or `Message`s; images in them are encoded to base64."""
+    if messages is None:
+        return []
+    if isinstance(messages, (str, bytes, Mapping, Message)) or not isinstance(messages, Sequence):
+        raise RequestError("messages must be a list of dicts or Message objects")
+    result: list[Message] = []
+    for i, message in enumerate(messages):
+        where = f"messages[{i}]"
+        if isinstance(message, Message):
+            if message.images and not all(type(image) is str for image in message.images):
+                message = msgspec.structs.replace(
+                    message, images=encode_images(message.images, f"{where}.images")
+                )
+            result.append(message)
+            continue
+        if not isinstance(message, Mapping):
+            raise RequestError(f"{where} must be a dict or Message, not {type(message).__name__}")
+        data = dict(message)
+        if data.get("images") is not None:
+            data["images"] = encode_images(data["images"], f"{where}.images")
+        if isinstance(data.get("tool_calls"), Sequence):
+            data["tool_calls"] = [
+                _tool_call_arguments(call, f"{where}.tool_calls[{j}]")
+                for j, call in enumerate(data["tool_calls"])
+            ]
+        try:
+            result.append(msgspec.convert(data, Message))
+        except msgspec.ValidationError as exc:
+            raise RequestError(f"invalid {where}: {str(exc).replace('`$', '`' + where)}") from None
+    return result
+
+
+def tools_arg(tools: object) -> list[dict[str, Any]] | None:
+    """`tools`: dicts, `Tool`s or Python functions, as JSON-schema tool definitions."""
+    if tools is None:
+        return None
+    if isinstance(tools, (str, bytes, Mapping)) or not isinstance(tools, Sequence):
+        raise RequestError("tools must be a list of dicts, Tool objects or functions")
+    result: list[dict[str, Any]] = []
+    for i, tool in enumerate(tools):
+        try:
+            if isinstance(tool, Tool):
+                data: dict[str, Any] = msgspec.to_builtins(tool)
+                data.setdefault("type", "function")
+                result.append(normalize_tool(data))
+            elif isinstance(tool, Mapping):
+                result.append(normalize_tool(tool))
+            elif callable(tool):
+                result.append(function_to_tool(tool))
+            else:
+                raise TypeError(f"expected a dict, Tool or function, not {type(tool).__name__}")
+        except (TypeError, ValueError) as exc:
+            if isinstance(exc, RequestError):
+                raise
+            raise RequestError(f"invalid tools[{i}]: {exc}") from None
+    return result
+
+
+def embed_input(value: object) -> str | list[str]:
+    """`input` of embed: a string or a list of strings."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Sequence) and not isinstance(value, (bytes, bytearray)):
+        items = list(value)
+        for i, item in enumerate(items):
+            if not isinstance(item, str):
+                raise RequestError(f"input[{i}] must be a string, not {type(item).__name__}")
+        return items
+    raise RequestError(f"input must be a string or a list of strings, not {type(value).__name__}")
+
+
+def has_file_images(messages: object = None, images: object = None) -> bool:
+    """True when building the request reads image files (async callers use a thread)."""
+    if isinstance(images, Sequence) and any(is_file_image(image) for image in images):
+        return True
+    if isinstance(messages, Sequence) and not isinstance(messages, (str, bytes)):
+        for message in messages:
+            found = message.get("images") if isinstance(message, Mapping) else None
+            if isinstance(message, Message):
+                found = message.images
+            if isinstance(found, Sequence) and any(is_file_image(image) for image in found):
+                return True
+    return False

@@ -1,0 +1,40 @@
+"""Blocking I/O helpers for `Client` (their twins for `AsyncClient` are in `_async_io`)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Callable, Iterator
+from typing import ParamSpec, TypeVar
+
+__all__ = ["BLOB_CHUNK", "build", "file_chunks", "sha256_file", "sleep"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+#: Files are hashed and uploaded in pieces of this size, so memory stays constant.
+BLOB_CHUNK = 1024 * 1024
+
+sleep = time.sleep
+
+
+def sha256_file(path: str | os.PathLike[str]) -> str:
+    """`sha256:<hex>` of a file, read in constant memory."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        while chunk := file.read(BLOB_CHUNK):
+            digest.update(chunk)
+    return f"sha256:{digest.hexdigest()}"
+
+
+def file_chunks(path: str | os.PathLike[str]) -> Iterator[bytes]:
+    """The file's bytes, one piece at a time."""
+    with open(path, "rb") as file:
+        while chunk := file.read(BLOB_CHUNK):
+            yield chunk
+
+
+def build(reads_files: bool, builder: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+    """Build a request (reading image files, if any, right here)."""
+    return builder(*args, **kwargs)

@@ -1,0 +1,85 @@
+"""The base of every request and response type: a msgspec Struct that also reads like a dict.
+
+Code written for the official `ollama` package indexes responses (`resp["message"]["content"]`),
+tests membership (`"done_reason" in resp`) and calls `resp.get(...)`; all of that works here,
+by Python field name or by wire name (`show["model_info"]` and `show["modelinfo"]`).
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+from collections.abc import Iterator
+from typing import Any
+
+import msgspec
+
+__all__ = ["SubscriptableStruct"]
+
+
+class SubscriptableStruct(msgspec.Struct, omit_defaults=True, kw_only=True):
+    """A Struct with read/write access by key, like the official package's models."""
+
+    def _field(self, key: object) -> str | None:
+        if not isinstance(key, str):
+            return None
+        if key in self.__struct_fields__:
+            return key
+        return _wire_names(type(self)).get(key)
+
+    def __getitem__(self, key: str) -> Any:
+        name = self._field(key)
+        if name is None:
+            raise KeyError(key)
+        return getattr(self, name)
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        name = self._field(key)
+        if name is None:
+            raise KeyError(key)
+        setattr(self, name, value)
+
+    def __contains__(self, key: object) -> bool:
+        """True when `key` is a field whose value is set (not None)."""
+        name = self._field(key)
+        return name is not None and getattr(self, name) is not None
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The field's value, or `default` when `key` names no field."""
+        name = self._field(key)
+        return default if name is None else getattr(self, name)
+
+    def keys(self) -> list[str]:
+        """Names of the fields that are set."""
+        return [name for name in self.__struct_fields__ if getattr(self, name) is not None]
+
+    def __iter__(self) -> Iterator[tuple[str, Any]]:
+        """(name, value) pairs, like a pydantic model, so `dict(resp)` works."""
+        for name in self.__struct_fields__:
+            yield name, getattr(self, name)
+
+    def model_dump(self, *, exclude_none: bool = False) -> dict[str, Any]:
+        """A plain-dict copy (nested values too), as the official package's pydantic models give."""
+        data: dict[str, Any] = msgspec.to_builtins(self, builtin_types=(datetime.datetime,))
+        if not exclude_none:
+            for name, wire in zip(
+                self.__struct_fields__, self.__struct_encode_fields__, strict=True
+            ):
+                data.setdefault(wire, None)
+                if wire != name:
+                    data[name] = data.pop(wire)
+        return data
+
+    def model_dump_json(self) -> str:
+        """The JSON text of this object (the wire form)."""
+        return msgspec.json.encode(self).decode()
+
+
+@functools.cache
+def _wire_names(cls: type[msgspec.Struct]) -> dict[str, str]:
+    """Wire name -> field name, for the fields whose names differ (e.g. `from` -> `from_`)."""
+    return {
+        wire: name
+        for name, wire in zip(cls.__struct_fields__, cls.__struct_encode_fields__, strict=True)
+        if wire != name
+    }

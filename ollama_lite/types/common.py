@@ -1,0 +1,155 @@
+"""Types shared by several endpoints: messages, tool calls, tools, options, logprobs, details."""
+
+from __future__ import annotations
+
+import builtins
+from typing import Any, ClassVar
+
+import msgspec
+
+from ._base import SubscriptableStruct
+
+__all__ = [
+    "Logprob",
+    "Message",
+    "ModelDetails",
+    "Options",
+    "TokenLogprob",
+    "Tool",
+    "ToolCall",
+    "ToolCallFunction",
+    "ToolFunction",
+]
+
+
+class ToolCallFunction(SubscriptableStruct, gc=False):
+    """The function a model asked to call: its name and arguments (a JSON object)."""
+
+    name: str
+    arguments: dict[str, Any] = msgspec.field(default_factory=dict)
+    index: int | None = None
+
+
+class ToolCall(SubscriptableStruct, gc=False):
+    """One tool call in an assistant message. `id` is set by newer servers."""
+
+    function: ToolCallFunction
+    id: str | None = None
+
+    Function: ClassVar[type[ToolCallFunction]]
+
+
+ToolCall.Function = ToolCallFunction
+
+
+class Message(SubscriptableStruct, gc=False):
+    """A chat message, sent and received.
+
+    `images` are base64 strings on the wire; `chat()` also accepts bytes and `pathlib.Path`
+    items in messages it is given and encodes them. `tool_name` and `tool_call_id` identify
+    the call a `role="tool"` message answers.
+    """
+
+    role: str
+    content: str | None = None
+    thinking: str | None = None
+    images: list[str] | None = None
+    tool_calls: list[ToolCall] | None = None
+    tool_name: str | None = None
+    tool_call_id: str | None = None
+
+    ToolCall: ClassVar[type[ToolCall]]
+
+
+Message.ToolCall = ToolCall
+
+
+class ToolFunction(SubscriptableStruct):
+    """A function definition offered to the model: name, description, JSON-schema parameters."""
+
+    name: str
+    description: str | None = None
+    parameters: dict[str, Any] | None = None
+
+
+class Tool(SubscriptableStruct, kw_only=True):
+    """A tool definition (`{"type": "function", "function": {...}}`)."""
+
+    type: str = "function"
+    function: ToolFunction
+
+    Function: ClassVar[builtins.type[ToolFunction]]
+
+
+Tool.Function = ToolFunction
+
+
+class Options(SubscriptableStruct, forbid_unknown_fields=True):
+    """Model options. Unknown names and wrong types are rejected before a request is sent.
+
+    The first group is what today's server reads; the second group is still accepted by the
+    official package and kept so its callers keep working (the server ignores them).
+    """
+
+    # load time
+    num_ctx: int | None = None
+    num_batch: int | None = None
+    num_gpu: int | None = None
+    main_gpu: int | None = None
+    use_mmap: bool | None = None
+    num_thread: int | None = None
+    # run time
+    num_keep: int | None = None
+    seed: int | None = None
+    num_predict: int | None = None
+    top_k: int | None = None
+    top_p: float | None = None
+    min_p: float | None = None
+    typical_p: float | None = None
+    repeat_last_n: int | None = None
+    temperature: float | None = None
+    repeat_penalty: float | None = None
+    presence_penalty: float | None = None
+    frequency_penalty: float | None = None
+    stop: list[str] | None = None
+    draft_num_predict: int | None = None
+    # accepted for compatibility with the official package; ignored by current servers
+    numa: bool | None = None
+    low_vram: bool | None = None
+    f16_kv: bool | None = None
+    logits_all: bool | None = None
+    vocab_only: bool | None = None
+    use_mlock: bool | None = None
+    embedding_only: bool | None = None
+    tfs_z: float | None = None
+    mirostat: int | None = None
+    mirostat_tau: float | None = None
+    mirostat_eta: float | None = None
+    penalize_newline: bool | None = None
+
+
+class TokenLogprob(SubscriptableStruct, gc=False):
+    """A token with its log probability (and its UTF-8 bytes, when the server sends them)."""
+
+    token: str = ""
+    logprob: float = 0.0
+    bytes: list[int] | None = None
+
+
+class Logprob(TokenLogprob, gc=False):
+    """A generated token's log probability, with the most likely alternatives."""
+
+    top_logprobs: list[TokenLogprob] | None = None
+
+
+class ModelDetails(SubscriptableStruct, gc=False):
+    """What a model is: format, family, size and quantization."""
+
+    parent_model: str | None = None
+    format: str | None = None
+    family: str | None = None
+    families: list[str] | None = None
+    parameter_size: str | None = None
+    quantization_level: str | None = None
+    context_length: int | None = None
+    embedding_length: int | None = None
