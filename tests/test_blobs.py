@@ -116,7 +116,7 @@ async def test_async_create_blob(tmp_path: Path) -> None:
 
 def test_missing_file_is_a_request_error(tmp_path: Path) -> None:
     client = ollama_lite.Client(transport=httpx.MockTransport(BlobServer()))
-    with pytest.raises(ollama_lite.RequestError, match="missing.gguf"):
+    with pytest.raises(ollama_lite.RequestError, match=r"missing\.gguf"):
         client.create_blob(tmp_path / "missing.gguf")
 
 

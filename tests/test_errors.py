@@ -7,6 +7,7 @@ import socket
 
 import httpx
 import pytest
+from _streams import Recorder, TrackedBody, chat_line
 
 import ollama_lite
 from ollama_lite import (
@@ -21,8 +22,6 @@ from ollama_lite import (
     StreamInterrupted,
     TimeoutError,
 )
-
-from _streams import Recorder, TrackedBody, chat_line
 
 MSGS = [{"role": "user", "content": "hi"}]
 
@@ -145,9 +144,9 @@ def refused_port() -> int:
 @pytest.mark.parametrize("stream", [False, True])
 def test_connection_refused_names_the_url_on_every_path(stream: bool) -> None:
     port = refused_port()
-    with ollama_lite.Client(f"127.0.0.1:{port}", max_retries=0) as client:
-        with pytest.raises(ConnectError) as info:
-            client.chat("m", MSGS, stream=stream)
+    client = ollama_lite.Client(f"127.0.0.1:{port}", max_retries=0)
+    with client, pytest.raises(ConnectError) as info:
+        client.chat("m", MSGS, stream=stream)
     assert f"http://127.0.0.1:{port}" in str(info.value)
     assert "ollama serve" in str(info.value)
     assert isinstance(info.value, ConnectionError)
