@@ -16,7 +16,7 @@ from typing import Any, Literal, TypeVar, overload
 import httpx
 
 from . import _protocol as protocol
-from ._async_io import build, file_chunks, sha256_file, sleep
+from ._async_io import build, current_loop, file_chunks, sha256_file, sleep
 from ._config import DEFAULT_TIMEOUT, RetryPolicy, auth_headers, resolve_host
 from ._errors import RequestError, ResponseError
 from ._inputs import has_file_images
@@ -101,13 +101,15 @@ class AsyncClient:
         self._bearer = next(
             (v for k, v in request_headers.items() if k.lower() == "authorization"), ""
         ).startswith("Bearer ")
-        self._http = httpx.AsyncClient(
-            base_url=self._host.base_url,
-            headers=request_headers,
-            timeout=timeout,
-            follow_redirects=follow_redirects,
+        self._http_options: dict[str, Any] = {
+            "base_url": self._host.base_url,
+            "headers": request_headers,
+            "timeout": timeout,
+            "follow_redirects": follow_redirects,
             **httpx_kwargs,
-        )
+        }
+        self._http = httpx.AsyncClient(**self._http_options)
+        self._loop: object = None
 
     @property
     def host(self) -> str:
@@ -138,6 +140,20 @@ class AsyncClient:
 
     # --- transport ---------------------------------------------------------------------------
 
+    def _pool(self) -> httpx.AsyncClient:
+        """The httpx client for the running event loop.
+
+        Pooled connections belong to the loop that opened them, so a client used again under
+        a new loop (a second `asyncio.run()`, or trio after asyncio) starts a fresh pool
+        instead of failing on the old loop's sockets.
+        """
+        loop = current_loop()
+        if loop is not self._loop:
+            if self._loop is not None:
+                self._http = httpx.AsyncClient(**self._http_options)
+            self._loop = loop
+        return self._http
+
     async def _send(
         self,
         call: Call[Any],
@@ -151,9 +167,10 @@ class AsyncClient:
             )
         url = (call.url + call.path) if call.url else call.path
         where = call.url or self._host.base_url
+        http = self._pool()
         attempt = 0
         while True:
-            request = self._http.build_request(
+            request = http.build_request(
                 call.method,
                 url,
                 content=content() if content is not None else call.body,
@@ -161,7 +178,7 @@ class AsyncClient:
             )
             started = time.perf_counter()
             try:
-                response = await self._http.send(request, stream=True)
+                response = await http.send(request, stream=True)
             except httpx.HTTPError as exc:
                 attempt += 1
                 delay = (

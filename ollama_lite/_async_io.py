@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import os
 from collections.abc import AsyncIterator, Callable
@@ -13,7 +14,7 @@ import anyio.to_thread
 from ._sync_io import BLOB_CHUNK
 from ._sync_io import sha256_file as _sha256_file_blocking
 
-__all__ = ["build", "file_chunks", "sha256_file", "sleep"]
+__all__ = ["build", "current_loop", "file_chunks", "sha256_file", "sleep"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -38,3 +39,19 @@ async def build(reads_files: bool, builder: Callable[P, R], *args: P.args, **kwa
     if reads_files:
         return await anyio.to_thread.run_sync(functools.partial(builder, *args, **kwargs))
     return builder(*args, **kwargs)
+
+
+def current_loop() -> object:
+    """The running event loop (asyncio) or run (trio), to tell when a client changed loops."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    try:
+        import trio
+    except ImportError:  # pragma: no cover - only reachable on an exotic backend
+        return None
+    try:
+        return trio.lowlevel.current_trio_token()
+    except RuntimeError:
+        return None

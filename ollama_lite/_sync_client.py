@@ -14,7 +14,7 @@ from typing import Any, Literal, TypeVar, overload
 import httpx
 
 from . import _protocol as protocol
-from ._sync_io import build, file_chunks, sha256_file, sleep
+from ._sync_io import build, current_loop, file_chunks, sha256_file, sleep
 from ._config import DEFAULT_TIMEOUT, RetryPolicy, auth_headers, resolve_host
 from ._errors import RequestError, ResponseError
 from ._inputs import has_file_images
@@ -99,13 +99,15 @@ class Client:
         self._bearer = next(
             (v for k, v in request_headers.items() if k.lower() == "authorization"), ""
         ).startswith("Bearer ")
-        self._http = httpx.Client(
-            base_url=self._host.base_url,
-            headers=request_headers,
-            timeout=timeout,
-            follow_redirects=follow_redirects,
+        self._http_options: dict[str, Any] = {
+            "base_url": self._host.base_url,
+            "headers": request_headers,
+            "timeout": timeout,
+            "follow_redirects": follow_redirects,
             **httpx_kwargs,
-        )
+        }
+        self._http = httpx.Client(**self._http_options)
+        self._loop: object = None
 
     @property
     def host(self) -> str:
@@ -135,6 +137,20 @@ class Client:
 
     # --- transport ---------------------------------------------------------------------------
 
+    def _pool(self) -> httpx.Client:
+        """The httpx client for the running event loop.
+
+        Pooled connections belong to the loop that opened them, so a client used again under
+        a new loop (a second `asyncio.run()`, or trio after asyncio) starts a fresh pool
+        instead of failing on the old loop's sockets.
+        """
+        loop = current_loop()
+        if loop is not self._loop:
+            if self._loop is not None:
+                self._http = httpx.Client(**self._http_options)
+            self._loop = loop
+        return self._http
+
     def _send(
         self,
         call: Call[Any],
@@ -148,9 +164,10 @@ class Client:
             )
         url = (call.url + call.path) if call.url else call.path
         where = call.url or self._host.base_url
+        http = self._pool()
         attempt = 0
         while True:
-            request = self._http.build_request(
+            request = http.build_request(
                 call.method,
                 url,
                 content=content() if content is not None else call.body,
@@ -158,7 +175,7 @@ class Client:
             )
             started = time.perf_counter()
             try:
-                response = self._http.send(request, stream=True)
+                response = http.send(request, stream=True)
             except httpx.HTTPError as exc:
                 attempt += 1
                 delay = (

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import ParamSpec, TypeVar
 
-__all__ = ["BLOB_CHUNK", "build", "file_chunks", "sha256_file", "sleep"]
+__all__ = ["BLOB_CHUNK", "build", "current_loop", "file_chunks", "sha256_file", "sleep"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -38,3 +38,8 @@ def file_chunks(path: str | os.PathLike[str]) -> Iterator[bytes]:
 def build(reads_files: bool, builder: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
     """Build a request (reading image files, if any, right here)."""
     return builder(*args, **kwargs)
+
+
+def current_loop() -> object:
+    """Sync clients have no event loop to follow: always the same answer."""
+    return None

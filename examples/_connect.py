@@ -1,0 +1,47 @@
+"""Shared by the examples: use the Ollama at OLLAMA_HOST if one answers, else a fake one.
+
+The first line each example prints says which server it talks to.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+
+import ollama_lite
+
+CHAT_MODEL = os.environ.get("OLLAMA_CHAT_MODEL", "llama3.2")
+THINKING_MODEL = os.environ.get("OLLAMA_THINKING_MODEL", "qwen3")
+EMBED_MODEL = os.environ.get("OLLAMA_EMBED_MODEL", "nomic-embed-text")
+
+
+def _answers(host: str | None) -> str | None:
+    """The base URL of a real server at `host` (or OLLAMA_HOST), or None if none answers."""
+    try:
+        with ollama_lite.Client(host, timeout=2.0, max_retries=0) as client:
+            client.version()
+            return client.host
+    except ollama_lite.OllamaError:
+        return None
+
+
+@contextlib.contextmanager
+def ollama_host() -> Iterator[str]:
+    """Yield the base URL to use, starting the bundled fake server when nothing answers."""
+    if os.environ.get("OLLAMA_LITE_FAKE") != "1":
+        real = _answers(None)
+        if real is not None:
+            print(f"Using the Ollama server at {real}")
+            yield real
+            return
+    try:
+        from ollama_lite.testing import FakeOllama
+    except ImportError:
+        raise SystemExit(
+            "No Ollama server answers at OLLAMA_HOST and the fake server is not installed: "
+            'pip install "ollama-lite[testing]"'
+        ) from None
+    with FakeOllama() as server:
+        print(f"No Ollama server answered; using the bundled fake Ollama at {server.url}")
+        yield server.url
