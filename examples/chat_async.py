@@ -1,4 +1,7 @@
-"""Several chats at once with AsyncClient; runs on asyncio (or trio: `anyio.run(main, backend="trio")`)."""
+"""Several chats at once with AsyncClient.
+
+Runs on asyncio; `anyio.run(main, host, backend="trio")` runs it on trio.
+"""
 
 from __future__ import annotations
 

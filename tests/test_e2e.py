@@ -223,9 +223,9 @@ def test_busy_server_is_retried(fake: object) -> None:
 
 def test_read_timeout_on_a_silent_server(fake: object) -> None:
     fake.inject(Fault.delay(2.0))  # type: ignore[attr-defined]
-    with Client(fake.url, timeout=0.3, max_retries=0) as client:  # type: ignore[attr-defined]
-        with pytest.raises(ollama_lite.TimeoutError):
-            client.chat("llama3.2", HI)
+    client = Client(fake.url, timeout=0.3, max_retries=0)  # type: ignore[attr-defined]
+    with client, pytest.raises(ollama_lite.TimeoutError):
+        client.chat("llama3.2", HI)
 
 
 def test_module_functions_and_env_host(fake: object, monkeypatch: pytest.MonkeyPatch) -> None:
