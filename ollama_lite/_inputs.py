@@ -7,6 +7,7 @@ raises `RequestError` with a message that names the argument and what is wrong w
 from __future__ import annotations
 
 import datetime
+import math
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -17,7 +18,7 @@ from ._errors import RequestError
 from ._images import encode_images, is_file_image
 from ._schema import format_value
 from ._tools import function_to_tool, normalize_tool
-from .types import Message, Options, Tool
+from .types import Message, Options, Tool, ToolCall
 
 __all__ = [
     "embed_input",
@@ -63,7 +64,11 @@ def keep_alive_arg(keep_alive: object) -> float | str | None:
         return None
     if isinstance(keep_alive, datetime.timedelta):
         return keep_alive.total_seconds()
-    if isinstance(keep_alive, (int, float)) and not isinstance(keep_alive, bool):
+    if (
+        isinstance(keep_alive, (int, float))
+        and not isinstance(keep_alive, bool)
+        and math.isfinite(keep_alive)
+    ):
         return keep_alive
     if isinstance(keep_alive, str) and _DURATION.match(keep_alive.strip()):
         return keep_alive.strip()
@@ -125,6 +130,24 @@ def _tool_call_arguments(call: Any, where: str) -> Any:
     return call
 
 
+def _checked_message(message: Message, where: str) -> Message:
+    """A Message with its images encoded and JSON-string tool arguments parsed."""
+    changes: dict[str, Any] = {}
+    if message.images:
+        changes["images"] = encode_images(message.images, f"{where}.images")
+    if message.tool_calls and any(
+        isinstance(call.function.arguments, str) for call in message.tool_calls
+    ):
+        changes["tool_calls"] = [
+            msgspec.convert(
+                _tool_call_arguments(msgspec.to_builtins(call), f"{where}.tool_calls[{j}]"),
+                ToolCall,
+            )
+            for j, call in enumerate(message.tool_calls)
+        ]
+    return msgspec.structs.replace(message, **changes) if changes else message
+
+
 def messages_arg(messages: object) -> list[Message]:
     """`messages`: dicts or `Message`s; images in them are encoded to base64."""
     if messages is None:
@@ -135,11 +158,7 @@ def messages_arg(messages: object) -> list[Message]:
     for i, message in enumerate(messages):
         where = f"messages[{i}]"
         if isinstance(message, Message):
-            if message.images and not all(type(image) is str for image in message.images):
-                message = msgspec.structs.replace(
-                    message, images=encode_images(message.images, f"{where}.images")
-                )
-            result.append(message)
+            result.append(_checked_message(message, where))
             continue
         if not isinstance(message, Mapping):
             raise RequestError(f"{where} must be a dict or Message, not {type(message).__name__}")
@@ -209,3 +228,47 @@ def has_file_images(messages: object = None, images: object = None) -> bool:
             if isinstance(found, Sequence) and any(is_file_image(image) for image in found):
                 return True
     return False
+
+
+def bool_arg(value: object, name: str) -> bool | None:
+    """An optional flag: True, False or None."""
+    if value is None or isinstance(value, bool):
+        return value
+    raise RequestError(f"{name} must be True or False, not {value!r}")
+
+
+def int_arg(value: object, name: str, minimum: int = 0) -> int | None:
+    """An optional whole number of at least `minimum`."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise RequestError(f"{name} must be an int, not {type(value).__name__}")
+    if value < minimum:
+        raise RequestError(f"{name} must be >= {minimum}; got {value}")
+    return value
+
+
+def ints_arg(value: object, name: str) -> list[int] | None:
+    """An optional list of ints (e.g. a generate `context`)."""
+    if value is None:
+        return None
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Sequence):
+        raise RequestError(f"{name} must be a list of ints, not {type(value).__name__}")
+    items = list(value)
+    for i, item in enumerate(items):
+        if isinstance(item, bool) or not isinstance(item, int):
+            raise RequestError(f"{name}[{i}] must be an int, not {type(item).__name__}")
+    return items
+
+
+def license_arg(value: object) -> str | list[str] | None:
+    """`license` of create: a string or a list of strings."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, Sequence) and not isinstance(value, (bytes, bytearray)):
+        items = list(value)
+        for i, item in enumerate(items):
+            if not isinstance(item, str):
+                raise RequestError(f"license[{i}] must be a string, not {type(item).__name__}")
+        return items
+    raise RequestError(f"license must be a string or a list of strings, not {type(value).__name__}")

@@ -138,7 +138,7 @@ def chat(
         format=inputs.format_arg(format),
         options=inputs.options_arg(options),
         keep_alive=inputs.keep_alive_arg(keep_alive),
-        logprobs=logprobs,
+        logprobs=inputs.bool_arg(logprobs, "logprobs"),
         top_logprobs=inputs.top_logprobs_arg(top_logprobs),
     )
     return Call("POST", "/api/chat", ChatResponse, _encode(request), stream)
@@ -173,18 +173,18 @@ def generate(
         suffix=_optional_str(suffix, "suffix"),
         system=_optional_str(system, "system"),
         template=_optional_str(template, "template"),
-        context=list(context) if context is not None else None,
-        raw=raw,
+        context=inputs.ints_arg(context, "context"),
+        raw=inputs.bool_arg(raw, "raw"),
         think=inputs.think_arg(think),
         format=inputs.format_arg(format),
         images=encode_images(images, "images") if images is not None else None,
         options=inputs.options_arg(options),
         keep_alive=inputs.keep_alive_arg(keep_alive),
-        logprobs=logprobs,
+        logprobs=inputs.bool_arg(logprobs, "logprobs"),
         top_logprobs=inputs.top_logprobs_arg(top_logprobs),
-        width=width,
-        height=height,
-        steps=steps,
+        width=inputs.int_arg(width, "width", 1),
+        height=inputs.int_arg(height, "height", 1),
+        steps=inputs.int_arg(steps, "steps", 1),
     )
     return Call("POST", "/api/generate", GenerateResponse, _encode(request), stream)
 
@@ -198,15 +198,11 @@ def embed(
     dimensions: int | None = None,
 ) -> Call[EmbedResponse]:
     """POST /api/embed."""
-    if dimensions is not None and (
-        isinstance(dimensions, bool) or not isinstance(dimensions, int) or dimensions < 1
-    ):
-        raise RequestError(f"dimensions must be a positive int; got {dimensions!r}")
     request = EmbedRequest(
         model=inputs.model_arg(model),
         input=inputs.embed_input(input),
-        truncate=truncate,
-        dimensions=dimensions,
+        truncate=inputs.bool_arg(truncate, "truncate"),
+        dimensions=inputs.int_arg(dimensions, "dimensions", 1),
         options=inputs.options_arg(options),
         keep_alive=inputs.keep_alive_arg(keep_alive),
     )
@@ -232,7 +228,9 @@ def embeddings(
 def pull(model: str, *, insecure: bool = False, stream: bool = False) -> Call[ProgressResponse]:
     """POST /api/pull."""
     request = PullRequest(
-        model=inputs.model_arg(model), stream=stream_arg(stream), insecure=insecure
+        model=inputs.model_arg(model),
+        stream=stream_arg(stream),
+        insecure=inputs.bool_arg(insecure, "insecure"),
     )
     return Call("POST", "/api/pull", ProgressResponse, _encode(request), stream)
 
@@ -240,7 +238,9 @@ def pull(model: str, *, insecure: bool = False, stream: bool = False) -> Call[Pr
 def push(model: str, *, insecure: bool = False, stream: bool = False) -> Call[ProgressResponse]:
     """POST /api/push."""
     request = PushRequest(
-        model=inputs.model_arg(model), stream=stream_arg(stream), insecure=insecure
+        model=inputs.model_arg(model),
+        stream=stream_arg(stream),
+        insecure=inputs.bool_arg(insecure, "insecure"),
     )
     return Call("POST", "/api/push", ProgressResponse, _encode(request), stream)
 
@@ -269,7 +269,7 @@ def create(
         files=_digests(files, "files"),
         adapters=_digests(adapters, "adapters"),
         template=_optional_str(template, "template"),
-        license=license if license is None or isinstance(license, str) else list(license),
+        license=inputs.license_arg(license),
         system=_optional_str(system, "system"),
         parameters=inputs.options_arg(parameters, "parameters"),
         messages=inputs.messages_arg(messages) if messages is not None else None,
@@ -285,7 +285,9 @@ def list_models() -> Call[ListResponse]:
 
 def show(model: str, *, verbose: bool | None = None) -> Call[ShowResponse]:
     """POST /api/show."""
-    request = ShowRequest(model=inputs.model_arg(model), verbose=verbose)
+    request = ShowRequest(
+        model=inputs.model_arg(model), verbose=inputs.bool_arg(verbose, "verbose")
+    )
     return Call("POST", "/api/show", ShowResponse, _encode(request))
 
 

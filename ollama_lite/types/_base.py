@@ -7,7 +7,6 @@ by Python field name or by wire name (`show["model_info"]` and `show["modelinfo"
 
 from __future__ import annotations
 
-import datetime
 import functools
 from collections.abc import Iterator
 from typing import Any
@@ -59,15 +58,13 @@ class SubscriptableStruct(msgspec.Struct, omit_defaults=True, kw_only=True):
             yield name, getattr(self, name)
 
     def model_dump(self, *, exclude_none: bool = False) -> dict[str, Any]:
-        """A plain-dict copy (nested values too), as the official package's pydantic models give."""
-        data: dict[str, Any] = msgspec.to_builtins(self, builtin_types=(datetime.datetime,))
-        if not exclude_none:
-            for name, wire in zip(
-                self.__struct_fields__, self.__struct_encode_fields__, strict=True
-            ):
-                data.setdefault(wire, None)
-                if wire != name:
-                    data[name] = data.pop(wire)
+        """A plain-dict copy by field name (nested objects too), like a pydantic model's."""
+        data: dict[str, Any] = {}
+        for name in self.__struct_fields__:
+            value = getattr(self, name)
+            if value is None and exclude_none:
+                continue
+            data[name] = _dump(value, exclude_none)
         return data
 
     def model_dump_json(self) -> str:
@@ -83,3 +80,13 @@ def _wire_names(cls: type[msgspec.Struct]) -> dict[str, str]:
         for name, wire in zip(cls.__struct_fields__, cls.__struct_encode_fields__, strict=True)
         if wire != name
     }
+
+
+def _dump(value: Any, exclude_none: bool) -> Any:
+    if isinstance(value, SubscriptableStruct):
+        return value.model_dump(exclude_none=exclude_none)
+    if isinstance(value, list):
+        return [_dump(item, exclude_none) for item in value]
+    if isinstance(value, dict):
+        return {key: _dump(item, exclude_none) for key, item in value.items()}
+    return value
