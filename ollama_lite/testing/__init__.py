@@ -1,0 +1,40 @@
+"""A protocol-faithful fake Ollama server for tests, demos and benchmarks (extra: ``testing``).
+
+Real HTTP/1.1 (uvicorn) on 127.0.0.1 and a free port, from a background thread::
+
+    from ollama_lite.testing import FakeOllama, Fault
+
+    with FakeOllama() as server:             # or: async with (asyncio and trio)
+        client = ollama_lite.Client(server.url)
+        server.inject(Fault.busy(retry_after=1), model="llama3.2")
+        ...
+        assert server.last_request.json["model"] == "llama3.2"
+
+Models (deterministic; names match real Ollama so demos work against both):
+``llama3.2`` (completion, tools), ``qwen3`` (completion, tools, thinking; thinks unless
+``think: false``), ``nomic-embed-text`` (embedding, 768-d, 2048-token context) and
+``all-minilm`` (embedding, 384-d, 512 tokens). Replies echo the last user message
+(``"You said: ..."``), one word per streamed token; tools get one schema-valid call; ``format``
+gets a schema-valid document. ``FakeModel`` adds more; ``/api/pull`` of any valid name adds
+one, except names starting with ``nonexistent``, which fail like a missing manifest.
+
+Reply length: ``FakeOllama(reply_tokens=N)`` or the request header ``x-fake-reply-tokens: N``
+make text replies exactly N tokens; ``options.num_predict`` cuts with ``done_reason: length``.
+
+Faults: ``server.inject(Fault.<kind>(...), model=None, path=None, times=1)``, or per request
+the header ``x-fake-fault: <kind>[;key=value...][, <kind>...]`` (values URL-decoded), with
+kinds ``delay;seconds``, ``slow_tokens;seconds``, ``disconnect;after``,
+``busy;retry_after``, ``html_error;status;body``, ``malformed_line;after``,
+``error_line;after;message``, ``endless;seconds`` and ``status;status;body;content_type``.
+
+Standalone: ``python -m ollama_lite.testing [--host H] [--port P] [--token-delay S]
+[--reply-tokens N] [--embedding-dim D] [--no-record]`` prints its URL on the first line and
+serves until Ctrl-C or SIGTERM.
+"""
+
+from ._faults import Fault, FaultRule
+from ._models import FakeModel
+from ._server import FakeOllama
+from ._state import RecordedRequest
+
+__all__ = ["FakeModel", "FakeOllama", "Fault", "FaultRule", "RecordedRequest"]

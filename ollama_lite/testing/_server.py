@@ -1,0 +1,402 @@
+"""``FakeOllama``: a real HTTP/1.1 server (uvicorn) on a background thread with its own loop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterable
+from types import TracebackType
+
+import anyio.to_thread
+
+try:
+    import uvicorn
+except ModuleNotFoundError as exc:  # pragma: no cover - depends on the environment
+    raise ModuleNotFoundError(
+        "ollama_lite.testing needs uvicorn: pip install 'ollama-lite[testing]'", name="uvicorn"
+    ) from exc
+
+from ._app import FakeOllamaApp
+from ._asgi import AbortConnection
+from ._faults import Fault, FaultRule, FaultRules
+from ._models import FakeModel, builtin_models
+from ._names import name_key
+from ._state import RecordedRequest, Settings, State
+
+_THREAD_PREFIX = "FakeOllama"
+
+
+class _QuietUvicorn(logging.Filter):
+    """Keep uvicorn quiet on our threads: no info chatter, no deliberate-abort tracebacks."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not threading.current_thread().name.startswith(_THREAD_PREFIX):
+            return True
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, (AbortConnection, asyncio.CancelledError)):
+            return False
+        return record.levelno >= logging.WARNING
+
+
+def _install_log_filter() -> None:
+    log = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, _QuietUvicorn) for f in log.filters):
+        log.addFilter(_QuietUvicorn())
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, woken by an event instead of polling, reporting when it listens."""
+
+    def __init__(self, config: uvicorn.Config, started: threading.Event) -> None:
+        super().__init__(config)
+        self.stop_event = asyncio.Event()
+        self._started = started
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        self._started.set()
+
+    async def main_loop(self) -> None:
+        counter = 0
+        while not await self.on_tick(counter):  # on_tick refreshes the Date header
+            counter += 10
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self.stop_event.wait(), timeout=1.0)
+
+    def begin_shutdown(self) -> None:
+        """Stop now: drop every connection (open streams included) and leave the main loop."""
+        self.should_exit = True
+        self.force_exit = True
+        for connection in list(self.server_state.connections):
+            transport = getattr(connection, "transport", None)
+            if transport is not None:
+                transport.abort()
+        self.stop_event.set()
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    # proto=IPPROTO_TCP matters: asyncio only sets TCP_NODELAY on accepted sockets whose proto
+    # says TCP, and without it keep-alive requests stall ~40 ms on Nagle + delayed ACKs.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(2048)
+        sock.setblocking(False)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+class FakeOllama:
+    """A protocol-faithful fake Ollama server for tests, demos and benchmarks.
+
+    Serves real HTTP/1.1 on ``host:port`` (a free port by default) from a background thread::
+
+        with FakeOllama() as server:
+            httpx.post(f"{server.url}/api/chat", json={...})
+
+        async with FakeOllama() as server:  # asyncio or trio
+            ...
+
+    Built-in models: ``llama3.2`` (completion, tools), ``qwen3`` (completion, tools, thinking),
+    ``nomic-embed-text`` (768-d) and ``all-minilm`` (384-d) embeddings; ``models`` adds or
+    replaces models, ``embedding_dim`` resizes the built-in embedding models,
+    ``token_delay`` spaces streamed lines, and ``reply_tokens`` makes every text reply exactly
+    that many tokens (per request: header ``x-fake-reply-tokens``).
+    """
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        models: Iterable[FakeModel] | None = None,
+        include_builtin_models: bool = True,
+        embedding_dim: int | None = None,
+        token_delay: float = 0.0,
+        reply_tokens: int | None = None,
+        version: str = "0.12.6",
+        keep_alive_timeout: float = 30.0,
+        record_requests: bool = True,
+        max_recorded_requests: int = 10_000,
+        record_body_limit: int = 1 << 20,
+    ) -> None:
+        specs = builtin_models(embedding_dim) if include_builtin_models else []
+        for model in models or ():
+            specs = [s for s in specs if name_key(s.name) != name_key(model.name)] + [model]
+        self._settings = Settings(
+            token_delay, reply_tokens, version, record_requests, record_body_limit
+        )
+        self._state = State(specs, self._settings, max_recorded_requests)
+        self._faults = FaultRules()
+        self._app = FakeOllamaApp(self._state, self._faults)
+        self._host = host
+        self._port = port
+        self._keep_alive_timeout = keep_alive_timeout
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._server: _Server | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._error: BaseException | None = None
+
+    # -- lifecycle -------------------------------------------------------------------------
+    @property
+    def host(self) -> str:
+        return self._host
+
+    @property
+    def port(self) -> int:
+        """The bound port (known once started when constructed with ``port=0``)."""
+        return self._port
+
+    @property
+    def url(self) -> str:
+        """Base URL, e.g. ``http://127.0.0.1:54321``."""
+        host = f"[{self._host}]" if ":" in self._host else self._host
+        return f"http://{host}:{self._port}"
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self) -> FakeOllama:
+        """Bind the socket and serve from a background thread; returns ``self``."""
+        with self._lock:
+            if self._thread is not None:
+                return self
+            _install_log_filter()
+            sock = _bind(self._host, self._port)
+            self._port = sock.getsockname()[1]
+            started = threading.Event()
+            self._error = None
+            thread = threading.Thread(
+                target=self._run,
+                args=(sock, started),
+                name=f"{_THREAD_PREFIX}-{self._port}",
+                daemon=True,
+            )
+            self._thread = thread
+            thread.start()
+            if not started.wait(10) or self._error is not None:
+                self._stop_locked()
+                raise RuntimeError("FakeOllama failed to start") from self._error
+        return self
+
+    def stop(self) -> None:
+        """Stop serving promptly, closing open connections and streams; joins the thread."""
+        with self._lock:
+            self._stop_locked()
+
+    def _stop_locked(self) -> None:
+        thread, server, loop = self._thread, self._server, self._loop
+        if thread is None:
+            return
+        if server is not None and loop is not None:
+            with contextlib.suppress(RuntimeError):  # the loop may already be closed
+                loop.call_soon_threadsafe(server.begin_shutdown)
+        thread.join(timeout=10)
+        self._thread = self._server = self._loop = None
+
+    def _run(self, sock: socket.socket, started: threading.Event) -> None:
+        try:
+            asyncio.run(self._serve(sock, started))
+        except BaseException as exc:  # reported to start(); the thread must not die noisily
+            self._error = exc
+        finally:
+            sock.close()
+            started.set()
+
+    async def _serve(self, sock: socket.socket, started: threading.Event) -> None:
+        config = uvicorn.Config(
+            self._app,
+            lifespan="off",
+            access_log=False,
+            log_config=None,
+            log_level=None,
+            server_header=False,
+            proxy_headers=False,
+            ws="none",
+            timeout_keep_alive=int(self._keep_alive_timeout),
+            timeout_graceful_shutdown=1,
+        )
+        server = _Server(config, started)
+        self._server = server
+        self._loop = asyncio.get_running_loop()
+        await server.serve(sockets=[sock])
+
+    def __enter__(self) -> FakeOllama:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    async def __aenter__(self) -> FakeOllama:
+        await anyio.to_thread.run_sync(self.start)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await anyio.to_thread.run_sync(self.stop)
+
+    def __repr__(self) -> str:
+        state = "running" if self.running else "stopped"
+        return f"<FakeOllama {self.url} {state}>"
+
+    # -- behaviour -------------------------------------------------------------------------
+    @property
+    def token_delay(self) -> float:
+        """Seconds between streamed lines (0 = as fast as possible)."""
+        return self._settings.token_delay
+
+    @token_delay.setter
+    def token_delay(self, value: float) -> None:
+        self._settings.token_delay = value
+
+    @property
+    def reply_tokens(self) -> int | None:
+        """When set, every text reply is exactly this many tokens."""
+        return self._settings.reply_tokens
+
+    @reply_tokens.setter
+    def reply_tokens(self, value: int | None) -> None:
+        self._settings.reply_tokens = value
+
+    # -- models and blobs ------------------------------------------------------------------
+    def add_model(self, model: FakeModel) -> None:
+        """Add (or replace) a model in the registry."""
+        self._state.add_spec(model)
+
+    def remove_model(self, name: str) -> bool:
+        """Remove a model by name; returns whether it existed."""
+        key = name_key(name)
+        return key is not None and self._state.remove(key) is not None
+
+    @property
+    def models(self) -> list[str]:
+        """Names of the models in the registry (as ``/api/tags`` lists them)."""
+        return [entry.display for entry in self._state.listed()]
+
+    @property
+    def loaded_models(self) -> list[str]:
+        """Names of the models ``/api/ps`` currently lists."""
+        return [m["name"] for m in self._state.running()]
+
+    @property
+    def blobs(self) -> dict[str, int]:
+        """Uploaded blobs: ``sha256:<hex>`` digest to size in bytes."""
+        with self._state.lock:
+            return {digest: size for digest, (size, _) in self._state.blobs.items()}
+
+    def reset(self) -> None:
+        """Back to the initial state: models, blobs, requests, faults and counters."""
+        state = self._state
+        with state.lock:
+            state.reset_models()
+            state.blobs.clear()
+            state.requests.clear()
+            state.cancelled_streams = state.cancelled_requests = 0
+            state.clients.clear()
+        self._faults.clear()
+
+    # -- requests --------------------------------------------------------------------------
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """Requests received so far, oldest first."""
+        return self._state.recorded()
+
+    @property
+    def last_request(self) -> RecordedRequest | None:
+        """The most recent request, if any."""
+        with self._state.lock:
+            return self._state.requests[-1] if self._state.requests else None
+
+    def clear_requests(self) -> None:
+        """Forget the recorded requests."""
+        self._state.clear_requests()
+
+    # -- faults ----------------------------------------------------------------------------
+    def inject(
+        self,
+        fault: Fault,
+        *,
+        model: str | None = None,
+        path: str | None = None,
+        times: int | None = 1,
+    ) -> FaultRule:
+        """Make the next ``times`` matching requests fail with ``fault`` (``None`` = forever).
+
+        ``model`` restricts it to requests naming that model, ``path`` to one route.
+        """
+        key = None
+        if model is not None:
+            key = name_key(model)
+            if key is None:
+                raise ValueError(f"invalid model name {model!r}")
+        rule = FaultRule(fault, key, path, times)
+        self._faults.add(rule)
+        return rule
+
+    def clear_faults(self) -> None:
+        """Remove every injected fault."""
+        self._faults.clear()
+
+    @property
+    def faults(self) -> list[FaultRule]:
+        """Injected faults not yet used up."""
+        return self._faults.snapshot()
+
+    # -- connections -----------------------------------------------------------------------
+    @property
+    def open_connections(self) -> int:
+        """TCP connections currently open to the server."""
+        server = self._server
+        return len(server.server_state.connections) if server is not None else 0
+
+    @property
+    def total_connections(self) -> int:
+        """Distinct client connections (address, port) that sent at least one request."""
+        return len(self._state.clients)
+
+    @property
+    def cancelled_streams(self) -> int:
+        """Streamed responses whose client went away before the end."""
+        return self._state.cancelled_streams
+
+    @property
+    def cancelled_requests(self) -> int:
+        """All responses (streamed or not) abandoned by their client."""
+        return self._state.cancelled_requests
+
+    def wait_for_connections(self, count: int = 0, timeout: float = 5.0) -> bool:
+        """Wait until at most ``count`` connections are open; False on timeout."""
+        return _wait(lambda: self.open_connections <= count, timeout)
+
+    def wait_for_cancelled_streams(self, count: int = 1, timeout: float = 5.0) -> bool:
+        """Wait until at least ``count`` abandoned streams were seen; False on timeout."""
+        return _wait(lambda: self._state.cancelled_streams >= count, timeout)
+
+
+def _wait(predicate: Callable[[], bool], timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while True:
+        if predicate():
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.005)
