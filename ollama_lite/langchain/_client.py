@@ -1,0 +1,331 @@
+"""Connection settings shared by the three classes, and the clients they create on first use.
+
+A model holds one `ollama_lite.Client`, created on the first sync call, and one
+`ollama_lite.AsyncClient` per event loop (asyncio loop or trio run), created on the first
+async call in that loop. An async client's connections belong to the loop that opened them,
+so reusing one across `asyncio.run()` calls fails; a client per loop does not. Each async
+client is closed inside its own loop when that loop shuts down (`asyncio.run` and `trio.run`
+finalise async generators, and a tiny one is parked per client for that purpose), or by
+`aclose()`. Copies and pickles of a model start without clients.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sys
+import threading
+import weakref
+from collections.abc import AsyncGenerator, Callable
+from types import TracebackType
+from typing import Any
+
+import httpx
+from langchain_core.utils import secret_from_env
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
+from typing_extensions import Self
+
+from ollama_lite import AsyncClient, Client, ResponseError
+
+__all__ = ["DEFAULT_TIMEOUT", "ClientSettings", "check_base_url"]
+
+#: Connect within 10 s, then wait as long as the model takes: a non-streamed reply sends
+#: nothing until generation ends, so any read limit would cap the generation time.
+DEFAULT_TIMEOUT = httpx.Timeout(None, connect=10.0)
+
+_HOSTNAME = re.compile(r"^[A-Za-z0-9_.%~-]+$")
+_IPV6 = re.compile(r"^[0-9A-Fa-f:.]+(%[A-Za-z0-9_.-]+)?$")
+
+
+def check_base_url(url: str) -> str:
+    """Validate `base_url` and return it without query or fragment; raise ValueError.
+
+    Accepts what the Ollama server accepts for `OLLAMA_HOST`: `http(s)://host[:port][/prefix]`,
+    `host:port`, a bare host (port 11434), IPv6 in brackets, and `user:password@` (sent as
+    Basic auth). Anything else is an error instead of a silent fallback to localhost.
+    """
+    value = url.strip()
+    scheme, sep, rest = value.partition("://")
+    if sep:
+        if scheme.lower() not in ("http", "https"):
+            raise ValueError(f"base_url {url!r} has scheme {scheme!r}; use http:// or https://")
+    else:
+        rest = value
+    rest = rest.split("#", 1)[0].split("?", 1)[0]
+    hostport = rest.partition("/")[0].rpartition("@")[2]
+    host, port = hostport, ""
+    if hostport.startswith("["):
+        end = hostport.find("]")
+        tail = hostport[end + 1 :] if end != -1 else "?"
+        if end == -1 or (tail and not tail.startswith(":")):
+            raise ValueError(f"base_url {url!r} has a malformed IPv6 address")
+        host, port = hostport[1:end], tail[1:]
+        valid_host = ":" in host and bool(_IPV6.match(host))
+    elif hostport.count(":") > 1:  # a bare IPv6 address
+        valid_host = bool(_IPV6.match(hostport))
+    else:
+        host, _, port = hostport.partition(":")
+        valid_host = bool(_HOSTNAME.match(host))
+        if hostport.endswith(":"):
+            raise ValueError(f"base_url {url!r} has an empty port")
+    if not valid_host:
+        raise ValueError(f"base_url {url!r} has no valid host")
+    if port and (not port.isdigit() or not 0 < int(port) <= 65535):
+        raise ValueError(
+            f"base_url {url!r} has an invalid port {port!r}; expected http://host:port"
+        )
+    return scheme + sep + rest if sep else rest
+
+
+def _loop_key() -> object:
+    """The running event loop (asyncio) or run (trio); RuntimeError outside of both."""
+    trio = sys.modules.get("trio")
+    if trio is not None:
+        try:
+            return trio.lowlevel.current_trio_token()
+        except RuntimeError:
+            pass
+    return asyncio.get_running_loop()
+
+
+class _LoopClient:
+    __slots__ = ("abandoned", "client", "keeper")
+
+    def __init__(self, client: AsyncClient) -> None:
+        self.client = client
+        self.abandoned = False
+        self.keeper: AsyncGenerator[None, None] | None = None
+
+
+async def _close_at_loop_end(
+    entry: _LoopClient, owner: dict[object, _LoopClient], key: object
+) -> AsyncGenerator[None, None]:
+    """Parked at its `yield`; finalised (so the client closed) when the loop shuts down."""
+    try:
+        yield
+    finally:
+        if not entry.abandoned:
+            if owner.get(key) is entry:
+                del owner[key]
+            await entry.client.close()
+
+
+def _finish(entry: _LoopClient) -> None:
+    """Finish the parked generator without awaiting anything (it then needs no finaliser)."""
+    entry.abandoned = True
+    if entry.keeper is not None:
+        closing = entry.keeper.aclose()
+        try:
+            closing.send(None)
+        except StopIteration:
+            pass
+        finally:
+            closing.close()
+
+
+class _Clients:
+    """The clients of one model. Copies and unpickled copies start empty."""
+
+    __slots__ = ("__weakref__", "_closer", "_lock", "loops", "sync")
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.sync: Client | None = None
+        self._closer: weakref.finalize[Any, Any] | None = None
+        self.loops: dict[object, _LoopClient] = {}
+
+    def __copy__(self) -> _Clients:
+        return _Clients()
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Clients:
+        return _Clients()
+
+    def __reduce__(self) -> tuple[type[_Clients], tuple[()]]:
+        return (_Clients, ())
+
+    def get_sync(self, factory: Callable[[], Client]) -> Client:
+        client = self.sync
+        if client is None:
+            with self._lock:
+                client = self.sync
+                if client is None:
+                    client = self.sync = factory()
+                    # Close its connections when the model goes away (or at exit).
+                    self._closer = weakref.finalize(self, client.close)
+        return client
+
+    def get_async(self, factory: Callable[[], AsyncClient]) -> AsyncClient:
+        key = _loop_key()
+        entry = self.loops.get(key)
+        if entry is not None:
+            return entry.client
+        self._forget_closed_loops()
+        entry = _LoopClient(factory())
+        self.loops[key] = entry
+        keeper = _close_at_loop_end(entry, self.loops, key)
+        # Run it to its `yield` now: the loop registers it, and finalises it at shutdown.
+        try:
+            keeper.asend(None).send(None)
+        except StopIteration:
+            entry.keeper = keeper
+        return entry.client
+
+    def _forget_closed_loops(self) -> None:
+        """Drop clients of asyncio loops closed without finalising async generators."""
+        for key in [k for k in self.loops if isinstance(k, asyncio.AbstractEventLoop)]:
+            if key.is_closed():
+                _finish(self.loops.pop(key))
+
+    def close_sync(self) -> None:
+        with self._lock:
+            closer, self.sync, self._closer = self._closer, None, None
+        if closer is not None:
+            closer()
+
+    async def close_async(self) -> None:
+        try:
+            key = _loop_key()
+        except RuntimeError:
+            return
+        entry = self.loops.pop(key, None)
+        if entry is not None:
+            _finish(entry)
+            await entry.client.close()
+
+
+class ClientSettings(BaseModel):
+    """Where the Ollama server is and how to talk to it (fields shared by all classes)."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    base_url: str | None = None
+    """The Ollama server, e.g. `http://localhost:11434` (default: `OLLAMA_HOST`, else that).
+
+    A path prefix is kept (`https://host/ollama`), `user:password@` is sent as Basic auth,
+    and an invalid URL raises ValueError.
+    """
+
+    client_kwargs: dict[str, Any] | None = Field(default_factory=dict)
+    """Keyword arguments for both clients (`headers`, `verify`, `proxy`, `transport`, ...)."""
+
+    async_client_kwargs: dict[str, Any] | None = Field(default_factory=dict)
+    """Merged over `client_kwargs` for the async client (headers are merged too)."""
+
+    sync_client_kwargs: dict[str, Any] | None = Field(default_factory=dict)
+    """Merged over `client_kwargs` for the sync client (headers are merged too)."""
+
+    timeout: float | httpx.Timeout | None = None
+    """Seconds (or an `httpx.Timeout`) for connecting and for each read.
+
+    When not given: connect within 10 s, then wait as long as the model takes. `None`
+    given explicitly: no limit at all.
+    """
+
+    max_retries: int = 2
+    """Retries of connection failures and 429/502/503/504 answers (never mid-response)."""
+
+    api_key: SecretStr | None = Field(
+        default_factory=secret_from_env("OLLAMA_API_KEY", default=None)
+    )
+    """Sent as a Bearer token (Ollama cloud, authenticating proxies). Env: `OLLAMA_API_KEY`."""
+
+    validate_model_on_init: bool = False
+    """Check at construction that the server has the model (GET /api/tags)."""
+
+    _clients: _Clients = PrivateAttr(default_factory=_Clients)
+
+    @model_validator(mode="after")
+    def _check_connection_settings(self) -> Self:
+        if self.base_url is not None and self.base_url.strip():
+            check_base_url(self.base_url)
+        if self.validate_model_on_init:
+            _validate_model(self._sync_client(), getattr(self, "model", ""))
+        return self
+
+    def __copy__(self) -> Self:
+        # A copy (also `model_copy(update=...)`, which may change base_url) gets its own
+        # clients; deep copies and pickles do through `_Clients` itself.
+        copied = super().__copy__()
+        copied._clients = _Clients()
+        return copied
+
+    # --- clients -----------------------------------------------------------------------------
+
+    def _host(self) -> str | None:
+        if self.base_url is None or not self.base_url.strip():
+            return None
+        return check_base_url(self.base_url)
+
+    def _client_options(self, specific: dict[str, Any] | None) -> dict[str, Any]:
+        """Keyword arguments for a client: our fields, then client_kwargs, then `specific`."""
+        options: dict[str, Any] = {
+            "timeout": self.timeout if "timeout" in self.model_fields_set else DEFAULT_TIMEOUT,
+            "max_retries": self.max_retries,
+        }
+        if self.api_key is not None:
+            options["api_key"] = self.api_key.get_secret_value()
+        shared = self.client_kwargs or {}
+        specific = specific or {}
+        headers = {**(shared.get("headers") or {}), **(specific.get("headers") or {})}
+        options.update(shared)
+        options.update(specific)
+        if headers:
+            options["headers"] = headers
+        return options
+
+    def _sync_client(self) -> Client:
+        return self._clients.get_sync(
+            lambda: Client(self._host(), **self._client_options(self.sync_client_kwargs))
+        )
+
+    def _async_client(self) -> AsyncClient:
+        return self._clients.get_async(
+            lambda: AsyncClient(self._host(), **self._client_options(self.async_client_kwargs))
+        )
+
+    def close(self) -> None:
+        """Close the sync client's connections (a later call opens new ones)."""
+        self._clients.close_sync()
+
+    async def aclose(self) -> None:
+        """Close the current event loop's async client, and the sync client."""
+        await self._clients.close_async()
+        self._clients.close_sync()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+
+def _validate_model(client: Client, model: str) -> None:
+    """Raise ValueError unless the server lists `model` (as `name` or `name:tag`)."""
+    try:
+        names = [m.model for m in client.list().models]
+    except ResponseError as exc:
+        raise ValueError(
+            "Received an error from the Ollama API. Please check your Ollama server logs."
+        ) from exc
+    if not any(model == name or name.startswith(f"{model}:") for name in names):
+        raise ValueError(
+            f"Model `{model}` not found in Ollama. Please pull the model (using "
+            f"`ollama pull {model}`) or specify a valid model name. "
+            f"Available local models: {', '.join(names)}"
+        )

@@ -1,0 +1,186 @@
+"""`OllamaLLM`: a LangChain completion model on `ollama_lite`, a drop-in for langchain-ollama's."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any, Literal
+
+import anyio
+from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
+from langchain_core.language_models import BaseLLM, LangSmithParams
+from langchain_core.outputs import Generation, GenerationChunk, LLMResult
+from pydantic import ConfigDict
+
+from ._client import ClientSettings
+from ._common import SAMPLING_FIELDS, SamplingOptions, field_options, wants_tokens
+from ._convert import GenerateArgs, generate_args, generation_chunk, llm_generation
+
+__all__ = ["OllamaLLM"]
+
+_NO_DATA = "No data received from Ollama stream."
+
+
+def _aggregate(chunks: list[GenerationChunk], thinking: str) -> Generation:
+    if not chunks:
+        raise ValueError(_NO_DATA)
+    final = chunks[0]
+    for chunk in chunks[1:]:
+        final += chunk
+    info = dict(final.generation_info or {})
+    info["thinking"] = thinking or None
+    return Generation(text=final.text, generation_info=info)
+
+
+class OllamaLLM(BaseLLM, SamplingOptions, ClientSettings):
+    """Ollama completion model (`/api/generate`): langchain-ollama's `OllamaLLM` on ollama_lite.
+
+    ```
+    from ollama_lite.langchain import OllamaLLM
+
+    llm = OllamaLLM(model="llama3.2")
+    llm.invoke("The meaning of life is")
+    ```
+
+    `invoke` sends one non-streamed request unless a callback handler wants tokens; prompts
+    of `agenerate`/`abatch` run concurrently. The model's thinking is in
+    `generation_info["thinking"]`, and in `["reasoning_content"]` when `reasoning` is on.
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True, protected_namespaces=())
+
+    model: str
+    """Name of the Ollama model, e.g. `llama3.2`."""
+
+    reasoning: bool | None = None
+    """Thinking on (True) or off (False); None leaves the model's default."""
+
+    format: Literal["", "json"] = ""
+    """Output format: "" (free text) or "json"."""
+
+    keep_alive: int | str | None = None
+    """How long the model stays loaded after a request: seconds or a duration like "10m"."""
+
+    @property
+    def _llm_type(self) -> str:
+        return "ollama-llm"
+
+    @property
+    def _identifying_params(self) -> dict[str, Any]:
+        params: dict[str, Any] = {"model": self.model, "format": self.format}
+        params.update(field_options(self, SAMPLING_FIELDS))
+        for name in ("reasoning", "keep_alive"):
+            value = getattr(self, name)
+            if value is not None:
+                params[name] = value
+        return params
+
+    def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
+        params = LangSmithParams(
+            ls_provider="ollama",
+            ls_model_name=kwargs.get("model", self.model),
+            ls_model_type="llm",
+        )
+        temperature = kwargs.get("temperature", self.temperature)
+        if temperature is not None:
+            params["ls_temperature"] = temperature
+        if max_tokens := kwargs.get("num_predict", kwargs.get("max_tokens", self.num_predict)):
+            params["ls_max_tokens"] = max_tokens
+        if ls_stop := stop or kwargs.get("stop") or self.stop:
+            params["ls_stop"] = ls_stop
+        return params
+
+    # --- generation ----------------------------------------------------------------------------
+
+    def _generate(
+        self,
+        prompts: list[str],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> LLMResult:
+        args, reasoning = generate_args(self, stop, kwargs)
+        streamed = wants_tokens(run_manager)
+        client = self._sync_client()
+        generations: list[list[Generation]] = []
+        for prompt in prompts:
+            args["prompt"] = prompt
+            if not streamed:
+                generations.append([llm_generation(client.generate(**args), reasoning)])
+                continue
+            chunks, thinking = [], ""
+            with client.generate(**args, stream=True) as parts:
+                for part in parts:
+                    thinking += part.thinking or ""
+                    chunk = generation_chunk(part, reasoning)
+                    if run_manager is not None:
+                        run_manager.on_llm_new_token(chunk.text, chunk=chunk)
+                    chunks.append(chunk)
+            generations.append([_aggregate(chunks, thinking)])
+        return LLMResult(generations=generations)
+
+    async def _agenerate(
+        self,
+        prompts: list[str],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> LLMResult:
+        args, reasoning = generate_args(self, stop, kwargs)
+        streamed = wants_tokens(run_manager)
+        client = self._async_client()
+        results: list[list[Generation]] = [[] for _ in prompts]
+
+        async def one(index: int, request: GenerateArgs) -> None:
+            if not streamed:
+                results[index] = [llm_generation(await client.generate(**request), reasoning)]
+                return
+            chunks, thinking = [], ""
+            async with await client.generate(**request, stream=True) as parts:
+                async for part in parts:
+                    thinking += part.thinking or ""
+                    chunk = generation_chunk(part, reasoning)
+                    if run_manager is not None:
+                        await run_manager.on_llm_new_token(chunk.text, chunk=chunk)
+                    chunks.append(chunk)
+            results[index] = [_aggregate(chunks, thinking)]
+
+        if len(prompts) == 1:
+            await one(0, {**args, "prompt": prompts[0]})
+        else:
+            async with anyio.create_task_group() as group:
+                for index, prompt in enumerate(prompts):
+                    request: GenerateArgs = {**args, "prompt": prompt}
+                    group.start_soon(one, index, request)
+        return LLMResult(generations=results)
+
+    def _stream(
+        self,
+        prompt: str,
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[GenerationChunk]:
+        args, reasoning = generate_args(self, stop, kwargs)
+        args["prompt"] = prompt
+        with self._sync_client().generate(**args, stream=True) as parts:
+            for part in parts:
+                chunk = generation_chunk(part, reasoning)
+                if run_manager is not None:
+                    run_manager.on_llm_new_token(chunk.text, chunk=chunk)
+                yield chunk
+
+    async def _astream(
+        self,
+        prompt: str,
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> AsyncIterator[GenerationChunk]:
+        args, reasoning = generate_args(self, stop, kwargs)
+        args["prompt"] = prompt
+        async with await self._async_client().generate(**args, stream=True) as parts:
+            async for part in parts:
+                chunk = generation_chunk(part, reasoning)
+                if run_manager is not None:
+                    await run_manager.on_llm_new_token(chunk.text, chunk=chunk)
+                yield chunk
