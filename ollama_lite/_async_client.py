@@ -16,7 +16,7 @@ from typing import Any, Literal, TypeVar, overload
 import httpx
 
 from . import _protocol as protocol
-from ._async_io import build, current_loop, file_chunks, sha256_file, sleep
+from ._async_io import PoolCloser, build, current_loop, file_chunks, sha256_file, sleep
 from ._config import DEFAULT_TIMEOUT, RetryPolicy, auth_headers, resolve_host
 from ._errors import RequestError, ResponseError
 from ._inputs import has_file_images
@@ -67,7 +67,7 @@ class AsyncClient:
     parses it; `user:password@` in it becomes Basic auth. `api_key` (else `OLLAMA_API_KEY`)
     is sent as a Bearer token unless `headers` has an Authorization. `timeout` is an
     `httpx.Timeout` or seconds; by default connecting may take 10 s and a response may stay
-    silent for 300 s (for a stream: between two chunks, model loading included); `None`
+    silent for 600 s (for a stream: between two chunks, model loading included); `None`
     waits forever. `max_retries` retries connection failures and 429/502/503/504 answers
     (never after a response has started). Other keywords go to `httpx.AsyncClient`
     (`transport`, `verify`, `limits`, `proxy`, ...).
@@ -110,6 +110,8 @@ class AsyncClient:
         }
         self._http = httpx.AsyncClient(**self._http_options)
         self._loop: object = None
+        self._closer: PoolCloser | None = None
+        self._closed = False
 
     @property
     def host(self) -> str:
@@ -123,7 +125,14 @@ class AsyncClient:
 
     async def close(self) -> None:
         """Close the connection pool. The client cannot be used afterwards."""
-        await self._http.aclose()
+        self._closed = True
+        if self._closer is not None:
+            self._closer.retire()
+            self._closer = None
+        # A pool opened under another (finished) event loop was closed when that loop ended
+        # and cannot be awaited from this one.
+        if current_loop() is self._loop:
+            await self._http.aclose()
 
     aclose = close  # async-only
 
@@ -140,18 +149,23 @@ class AsyncClient:
 
     # --- transport ---------------------------------------------------------------------------
 
-    def _pool(self) -> httpx.AsyncClient:
+    async def _pool(self) -> httpx.AsyncClient:
         """The httpx client for the running event loop.
 
-        Pooled connections belong to the loop that opened them, so a client used again under
-        a new loop (a second `asyncio.run()`, or trio after asyncio) starts a fresh pool
-        instead of failing on the old loop's sockets.
+        Pooled connections belong to the loop that opened them: the pool is closed when
+        its loop ends, and a client used again under a new loop (a second `asyncio.run()`,
+        or trio after asyncio) starts a fresh pool instead of failing on the old sockets.
         """
+        if self._closed:
+            raise RequestError(f"this {type(self).__name__} is closed; create a new one")
         loop = current_loop()
         if loop is not self._loop:
-            if self._loop is not None:
+            if self._closer is not None:
+                self._closer.retire()
                 self._http = httpx.AsyncClient(**self._http_options)
             self._loop = loop
+            self._closer = PoolCloser(self._http)
+            await self._closer.start()
         return self._http
 
     async def _send(
@@ -167,7 +181,7 @@ class AsyncClient:
             )
         url = (call.url + call.path) if call.url else call.path
         where = call.url or self._host.base_url
-        http = self._pool()
+        http = await self._pool()
         attempt = 0
         while True:
             request = http.build_request(

@@ -5,16 +5,17 @@ from __future__ import annotations
 import asyncio
 import functools
 import os
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from typing import ParamSpec, TypeVar
 
 import anyio
 import anyio.to_thread
+import httpx
 
 from ._sync_io import BLOB_CHUNK
 from ._sync_io import sha256_file as _sha256_file_blocking
 
-__all__ = ["build", "current_loop", "file_chunks", "sha256_file", "sleep"]
+__all__ = ["PoolCloser", "build", "current_loop", "file_chunks", "sha256_file", "sleep"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -55,3 +56,42 @@ def current_loop() -> object:
         return trio.lowlevel.current_trio_token()
     except RuntimeError:
         return None
+
+
+class PoolCloser:
+    """Closes an httpx pool inside its own event loop when that loop shuts down.
+
+    Connections belong to the loop that opened them. `asyncio.run` and `trio.run` finalise
+    the async generators still alive when they end, so a generator parked at a `yield` for
+    each pool gets to close the pool while its loop still runs. `retire()` stands it down
+    (after an explicit close) without awaiting anything.
+    """
+
+    __slots__ = ("_generator", "_http", "_retired")
+
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self._http = http
+        self._retired = False
+        self._generator = self._park()
+
+    async def _park(self) -> AsyncGenerator[None, None]:
+        try:
+            yield
+        finally:
+            if not self._retired:
+                await self._http.aclose()
+
+    async def start(self) -> None:
+        """Park the generator in the running loop."""
+        await self._generator.asend(None)
+
+    def retire(self) -> None:
+        """Finish the parked generator now, closing nothing."""
+        self._retired = True
+        closing = self._generator.aclose()
+        try:
+            closing.send(None)
+        except StopIteration:
+            pass
+        finally:
+            closing.close()

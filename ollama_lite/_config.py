@@ -35,10 +35,10 @@ __all__ = [
 DEFAULT_HOST = "http://127.0.0.1:11434"
 DEFAULT_PORT = 11434
 
-#: Connect within 10 s; wait up to 5 minutes between bytes of a response. For a stream the
+#: Connect within 10 s; wait up to 10 minutes between bytes of a response. For a stream the
 #: read timeout is the longest silence allowed between two chunks, which includes the time a
 #: model takes to load before its first token. Pass `timeout=None` to wait forever.
-DEFAULT_TIMEOUT = httpx.Timeout(300.0, connect=10.0)
+DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=10.0)
 
 _BIND_ADDRESSES = {"0.0.0.0": "127.0.0.1", "::": "::1"}
 

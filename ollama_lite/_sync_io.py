@@ -6,9 +6,9 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Iterator
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
-__all__ = ["BLOB_CHUNK", "build", "current_loop", "file_chunks", "sha256_file", "sleep"]
+__all__ = ["BLOB_CHUNK", "PoolCloser", "build", "current_loop", "file_chunks", "sha256_file", "sleep"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -43,3 +43,18 @@ def build(reads_files: bool, builder: Callable[P, R], *args: P.args, **kwargs: P
 def current_loop() -> object:
     """Sync clients have no event loop to follow: always the same answer."""
     return None
+
+
+class PoolCloser:
+    """Sync pools are closed by `Client.close()`; nothing to do at a loop's end."""
+
+    __slots__ = ()
+
+    def __init__(self, http: Any) -> None:
+        pass
+
+    def start(self) -> None:
+        """Nothing to park."""
+
+    def retire(self) -> None:
+        """Nothing to stand down."""
