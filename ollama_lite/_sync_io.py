@@ -8,7 +8,15 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any, ParamSpec, TypeVar
 
-__all__ = ["BLOB_CHUNK", "PoolCloser", "build", "current_loop", "file_chunks", "sha256_file", "sleep"]
+__all__ = [
+    "BLOB_CHUNK",
+    "PoolCloser",
+    "build",
+    "current_loop",
+    "file_chunks",
+    "sha256_file",
+    "sleep",
+]
 
 P = ParamSpec("P")
 R = TypeVar("R")
