@@ -29,3 +29,12 @@ def typecheck(session: nox.Session) -> None:
     session.install("-e", ".[dev]")
     session.run("mypy", "--strict", "ollama_lite")
     session.run("mypy", "--strict", "tests/typing/check_overloads.py")
+
+
+@nox.session
+def load(session: nox.Session) -> None:
+    """Full-scale load: 10,000 sequential requests, 1,000 concurrent streams per event loop."""
+    session.install("-e", ".[dev]")
+    session.run(
+        "pytest", "-m", "load", "-s", "tests/reliability/test_rel_load.py", *session.posargs
+    )

@@ -13,6 +13,7 @@ import ipaddress
 import math
 import os
 import random
+import re
 import time
 import warnings
 from collections.abc import Mapping
@@ -81,6 +82,11 @@ def _format_host(host: str) -> str:
     return f"[{ip.compressed}]" if ip.version == 6 else ip.compressed
 
 
+def _without_credentials(value: str) -> str:
+    """`value` with any `user:password@` replaced, for messages."""
+    return re.sub(r"(?<=://)[^/@]*@", "<credentials>@", value)
+
+
 def resolve_host(host: str | None = None, env: Mapping[str, str] | None = None) -> HostConfig:
     """Parse `host` (or `OLLAMA_HOST`, else the default) the way the Ollama server does.
 
@@ -113,7 +119,8 @@ def resolve_host(host: str | None = None, env: Mapping[str, str] | None = None) 
         elif scheme == "https":
             default_port = "443"
         else:
-            raise RequestError(f"host {value!r} has scheme {scheme!r}; use http:// or https://")
+            shown = _without_credentials(value)
+            raise RequestError(f"host {shown!r} has scheme {scheme!r}; use http:// or https://")
 
     hostport, _, path = rest.partition("/")
     authorization = None

@@ -19,13 +19,17 @@ import msgspec
 
 from ._errors import InvalidResponseError, OllamaError, StreamError
 
-__all__ = ["DEFAULT_MAX_LINE_BYTES", "NDJSONDecoder", "decoder_for"]
+__all__ = ["DEFAULT_MAX_LINE_BYTES", "DEFAULT_MAX_RESPONSE_BYTES", "NDJSONDecoder", "decoder_for"]
 
 T = TypeVar("T")
 
 #: Longest NDJSON line (and error body) accepted: 32 MiB. The final chunk of a generate
 #: stream carries the whole `context` array, so lines can be large, but not unbounded.
 DEFAULT_MAX_LINE_BYTES = 32 * 1024 * 1024
+
+#: Largest non-streamed body accepted: 1 GiB. An /api/embed reply for a large batch is
+#: legitimately big (10,000 x 768 floats is about 150 MB), so this bound is generous.
+DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024 * 1024
 
 _ERROR_KEY = b'"error"'
 _decoders: dict[object, msgspec.json.Decoder[object]] = {}
@@ -130,13 +134,17 @@ class NDJSONDecoder(Generic[T]):
 
     def _too_long(self) -> None:
         self._buffer.clear()
-        self.pending = InvalidResponseError(
+        self.pending = self._line_error()
+
+    def _line_error(self) -> InvalidResponseError:
+        return InvalidResponseError(
             f"an NDJSON line exceeds max_line_bytes={self.max_line_bytes}; "
             "raise the limit with Client(max_line_bytes=...) if this is expected"
         )
 
     def _decode(self, lines: bytes) -> list[T]:
-        if _ERROR_KEY not in lines:
+        # A batch longer than the limit may hold a line longer than it: check line by line.
+        if _ERROR_KEY not in lines and len(lines) <= self.max_line_bytes:
             try:
                 return self._decoder.decode_lines(lines)
             except msgspec.MsgspecError:
@@ -146,6 +154,9 @@ class NDJSONDecoder(Generic[T]):
     def _decode_slowly(self, lines: bytes) -> list[T]:
         items: list[T] = []
         for line in lines.split(b"\n"):
+            if len(line) > self.max_line_bytes:
+                self.pending = self._line_error()
+                return items
             if not line.strip():
                 continue
             error = error_in_line(line, self.status_code)

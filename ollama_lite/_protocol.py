@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import platform
 import re
+import ssl
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeAlias, TypeVar
@@ -23,6 +24,7 @@ from ._config import parse_retry_after
 from ._errors import (
     AuthenticationError,
     ConnectError,
+    InvalidResponseError,
     ModelNotFoundError,
     OllamaError,
     RequestError,
@@ -404,8 +406,15 @@ def _error_text(body: bytes, reason: str) -> tuple[str, str | None]:
 
 
 def error_for_status(status_code: int, headers: Mapping[str, str], body: bytes) -> ResponseError:
-    """The exception for an HTTP error status (>= 400) with this body."""
+    """The exception for an error status (>= 400, or a redirect not followed) and body."""
     reason = httpx.codes.get_reason_phrase(status_code) or "error"
+    if 300 <= status_code < 400:
+        location = headers.get("location", "")
+        return ResponseError(
+            f"{status_code} {reason}: redirected to {location!r}, not followed "
+            "(follow_redirects=False)",
+            status_code,
+        )
     message, signin_url = _error_text(body, reason)
     if status_code == 404 and "model" in message.lower() and "not found" in message.lower():
         return ModelNotFoundError(message, status_code)
@@ -428,6 +437,12 @@ def transport_error(exc: Exception, url: str, *, started: bool = False) -> Ollam
             f"{kind} talking to Ollama at {url}; raise Client(timeout=...) for slow models",
             url=url,
         )
+    if isinstance(exc, httpx.ConnectError) and not started and _is_tls_failure(exc):
+        return ConnectError(
+            f"TLS handshake with {url} failed: {exc}. Trust the server's certificate with "
+            "verify=<path to CA bundle or ssl.SSLContext>, or verify=False to skip the check",
+            url=url,
+        )
     if isinstance(exc, httpx.ConnectError) and not started:
         return ConnectError(
             f"Failed to connect to Ollama at {url}. Please check that Ollama is downloaded, "
@@ -441,9 +456,37 @@ def transport_error(exc: Exception, url: str, *, started: bool = False) -> Ollam
     return TransportError(f"request to Ollama at {url} failed: {exc}", url=url)
 
 
+def _is_tls_failure(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return "CERTIFICATE_VERIFY_FAILED" in str(exc)
+
+
 def is_connect_failure(exc: Exception) -> bool:
-    """True for failures where the server surely did not see the request (safe to retry)."""
-    return isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
+    """True for failures where the server surely did not see the request (safe to retry).
+
+    A failed TLS handshake is not retried: it fails the same way every time.
+    """
+    return isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout)) and not _is_tls_failure(exc)
+
+
+def declared_length(headers: Mapping[str, str]) -> int | None:
+    """The body size a response declares, when it is also the size the caller will read."""
+    length = headers.get("content-length")
+    if length is None or not length.isdigit() or headers.get("content-encoding"):
+        return None
+    return int(length)
+
+
+def too_large(size: int, limit: int) -> InvalidResponseError:
+    """The error for a non-streamed body larger than `max_response_bytes`."""
+    return InvalidResponseError(
+        f"the response body ({size} bytes or more) exceeds max_response_bytes={limit}; "
+        "raise the limit with Client(max_response_bytes=...) if this is expected"
+    )
 
 
 def blob_size(path: str | os.PathLike[str]) -> int:

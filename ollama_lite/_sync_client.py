@@ -18,7 +18,7 @@ from ._sync_io import PoolCloser, build, current_loop, file_chunks, sha256_file,
 from ._config import DEFAULT_TIMEOUT, RetryPolicy, auth_headers, resolve_host
 from ._errors import RequestError, ResponseError
 from ._inputs import has_file_images
-from ._ndjson import DEFAULT_MAX_LINE_BYTES, NDJSONDecoder
+from ._ndjson import DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_RESPONSE_BYTES, NDJSONDecoder
 from ._protocol import (
     Call,
     FormatArg,
@@ -67,8 +67,9 @@ class Client:
     `httpx.Timeout` or seconds; by default connecting may take 10 s and a response may stay
     silent for 600 s (for a stream: between two chunks, model loading included); `None`
     waits forever. `max_retries` retries connection failures and 429/502/503/504 answers
-    (never after a response has started). Other keywords go to `httpx.Client`
-    (`transport`, `verify`, `limits`, `proxy`, ...).
+    (never after a response has started). `max_line_bytes` bounds a streamed line and an
+    error body, `max_response_bytes` a non-streamed body. Other keywords go to
+    `httpx.Client` (`transport`, `verify`, `limits`, `proxy`, ...).
     """
 
     def __init__(
@@ -81,11 +82,13 @@ class Client:
         api_key: str | None = None,
         follow_redirects: bool = True,
         max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         **httpx_kwargs: Any,
     ) -> None:
         self._host = resolve_host(host)
         self._retry = RetryPolicy(max_retries=max_retries)
         self._max_line_bytes = max_line_bytes
+        self._max_response_bytes = max_response_bytes
         request_headers = {
             "Content-Type": "application/json",
             "Accept": "application/json",
@@ -210,7 +213,7 @@ class Client:
                     response.status_code,
                     (time.perf_counter() - started) * 1000,
                 )
-            if response.status_code < 400:
+            if response.status_code < 300:
                 return response
             try:
                 body = self._read_error_body(response)
@@ -238,6 +241,23 @@ class Client:
             pass  # what arrived before the failure still explains the error
         return bytes(body)
 
+    def _read_body(self, response: httpx.Response) -> bytes:
+        """The whole body of a non-streamed reply, refusing one over `max_response_bytes`."""
+        limit = self._max_response_bytes
+        declared = protocol.declared_length(response.headers)
+        if declared is not None:
+            if declared > limit:
+                raise protocol.too_large(declared, limit)
+            return response.read()  # the framing guarantees the declared length
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > limit:
+                raise protocol.too_large(size, limit)
+            chunks.append(chunk)
+        return b"".join(chunks)
+
     def _unary(
         self,
         call: Call[T],
@@ -246,7 +266,7 @@ class Client:
     ) -> T:
         response = self._send(call, content, headers)
         try:
-            body = response.read()
+            body = self._read_body(response)
         except httpx.HTTPError as exc:
             raise protocol.transport_error(exc, self._host.base_url, started=True) from exc
         finally:

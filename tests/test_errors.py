@@ -222,3 +222,40 @@ def test_huge_error_body_is_cut_at_max_line_bytes() -> None:
     with pytest.raises(ResponseError) as info:
         client.version()
     assert len(info.value.error) <= 1000
+
+
+def test_redirect_not_followed_is_a_response_error_with_the_status() -> None:
+    client, _ = client_for(
+        lambda r: httpx.Response(307, headers={"Location": "/elsewhere/api/tags"}),
+        follow_redirects=False,
+    )
+    with pytest.raises(ResponseError) as info:
+        client.list()
+    assert info.value.status_code == 307 and "/elsewhere/api/tags" in info.value.error
+
+
+def test_tls_failure_says_so_and_is_not_retried(no_sleep: list[float]) -> None:
+    import ssl
+
+    calls = []
+
+    def handshake_fails(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        cause = ssl.SSLCertVerificationError("certificate verify failed: self-signed certificate")
+        raise httpx.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED]", request=request) from cause
+
+    client = ollama_lite.Client(
+        "https://127.0.0.1:8443", transport=httpx.MockTransport(handshake_fails), max_retries=3
+    )
+    with pytest.raises(ConnectError, match="TLS handshake") as info:
+        client.version()
+    assert "verify=" in str(info.value) and "ollama serve" not in str(info.value)
+    assert len(calls) == 1 and no_sleep == []
+
+
+def test_non_streamed_body_over_max_response_bytes_is_refused() -> None:
+    client, _ = client_for(
+        lambda r: httpx.Response(200, content=b"[" + b"0," * 5000 + b"0]"), max_response_bytes=1000
+    )
+    with pytest.raises(InvalidResponseError, match="max_response_bytes=1000"):
+        client.embeddings("m", "x")

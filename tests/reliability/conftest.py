@@ -1,0 +1,74 @@
+"""Fixtures of the reliability suite: one fake Ollama for the session, raw servers per test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from _rawserver import RawServer
+
+testing = pytest.importorskip("ollama_lite.testing")
+FakeOllama = testing.FakeOllama
+
+
+@pytest.fixture(scope="session")
+def fake_server() -> Iterator[FakeOllama]:
+    """One FakeOllama on 127.0.0.1 for the whole suite (reset before each test)."""
+    with FakeOllama() as server:
+        yield server
+
+
+@pytest.fixture
+def fake(fake_server: FakeOllama) -> Iterator[FakeOllama]:
+    """The shared fake server, reset: no faults, no recorded requests, counters at zero."""
+    fake_server.reset()
+    yield fake_server
+    fake_server.clear_faults()
+    # A test must not leave connections behind for the next one.
+    fake_server.wait_for_connections(0, timeout=5)
+
+
+@pytest.fixture
+def raw() -> Iterator[RawServer]:
+    """A raw-socket server whose next connections follow `raw.script(...)`."""
+    server = RawServer()
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+@pytest.fixture
+def sync_sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Retry back-off of `Client` recorded instead of slept."""
+    slept: list[float] = []
+    monkeypatch.setattr("ollama_lite._sync_client.sleep", slept.append)
+    return slept
+
+
+@pytest.fixture
+def async_sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Retry back-off of `AsyncClient` recorded instead of slept."""
+    slept: list[float] = []
+
+    async def record(seconds: float) -> None:
+        slept.append(seconds)
+
+    monkeypatch.setattr("ollama_lite._async_client.sleep", record)
+    return slept
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "load: full-scale load test; runs only with `-m load` (nox -s load)"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """`load` tests are slow: skipped unless selected with `-m load`."""
+    if "load" in (config.option.markexpr or ""):
+        return
+    skip = pytest.mark.skip(reason="full-scale load test: run with `pytest -m load`")
+    for item in items:
+        if item.get_closest_marker("load") is not None:
+            item.add_marker(skip)
