@@ -38,3 +38,11 @@ def load(session: nox.Session) -> None:
     session.run(
         "pytest", "-m", "load", "-s", "tests/reliability/test_rel_load.py", *session.posargs
     )
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Side-by-side benchmarks vs ollama / langchain-ollama; writes benchmarks/RESULTS.md."""
+    session.install("-e", ".[testing,langchain]")
+    session.install("ollama", "langchain-ollama")  # benchmark-only peers, never runtime deps
+    session.run("python", "benchmarks/run.py", *session.posargs)
