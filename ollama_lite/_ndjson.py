@@ -111,6 +111,9 @@ class NDJSONDecoder(Generic[T]):
             if len(self._buffer) > self.max_line_bytes:
                 self._too_long()
             return []
+        if not self._buffer and end == len(data) - 1 and data.find(b"\n") == end:
+            # The common case: one whole line per network read.
+            return self._decode_one(data)
         if self._buffer:
             self._buffer += data[: end + 1]
             lines = bytes(self._buffer)
@@ -141,6 +144,14 @@ class NDJSONDecoder(Generic[T]):
             f"an NDJSON line exceeds max_line_bytes={self.max_line_bytes}; "
             "raise the limit with Client(max_line_bytes=...) if this is expected"
         )
+
+    def _decode_one(self, line: bytes) -> list[T]:
+        if _ERROR_KEY not in line and len(line) <= self.max_line_bytes:
+            try:
+                return [self._decoder.decode(line)]
+            except msgspec.MsgspecError:
+                pass
+        return self._decode_slowly(line)
 
     def _decode(self, lines: bytes) -> list[T]:
         # A batch longer than the limit may hold a line longer than it: check line by line.

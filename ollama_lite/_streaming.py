@@ -2,19 +2,21 @@
 
 A stream closes its response when it is exhausted, when an error is raised (an error line
 from the server, a broken connection, or an exception such as cancellation or
-KeyboardInterrupt while waiting for data), when it leaves a `with` block, and on `close()`.
-Ollama stops generating when the connection closes, so closing frees the server too. A sync
-stream that is dropped without being closed is closed when it is garbage-collected; an
-async one cannot be, so use `async with` or iterate it to the end.
+KeyboardInterrupt while waiting for data), when it leaves a `with` block, on `close()`, and
+when it is dropped: the parts come from a generator that holds the response but not the
+stream, so breaking out of a `for` loop finalises the generator, which closes the response.
+Async generators are finalised by the event loop (asyncio and trio both do), so an
+abandoned async stream is closed soon after too; `async with` makes it immediate.
+
+Ollama stops generating when the connection closes, so closing frees the server as well.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Generator, Iterator
 from types import TracebackType
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-import anyio
 import httpx
 
 from ._ndjson import NDJSONDecoder
@@ -23,6 +25,64 @@ from ._protocol import transport_error
 __all__ = ["AsyncStream", "Stream"]
 
 T = TypeVar("T")
+
+
+def _raw(response: httpx.Response) -> Any:
+    """The body's byte chunks with the fewest layers: the transport's own stream, unless a
+    Content-Encoding needs httpx's decoders."""
+    if response.headers.get("content-encoding"):
+        return None
+    return response.stream
+
+
+def _parts(
+    response: httpx.Response, decoder: NDJSONDecoder[T], url: str
+) -> Generator[T, None, None]:
+    chunks: Iterator[bytes] | None = _raw(response)
+    if chunks is None:
+        chunks = response.iter_bytes()
+    try:
+        for chunk in chunks:
+            yield from decoder.feed(chunk)
+            if decoder.pending is not None:
+                raise decoder.pending
+        yield from decoder.flush()
+        if decoder.pending is not None:
+            raise decoder.pending
+    except httpx.HTTPError as exc:
+        raise transport_error(exc, url, started=True) from exc
+    finally:
+        response.close()
+
+
+async def _aparts(
+    response: httpx.Response, decoder: NDJSONDecoder[T], url: str
+) -> AsyncGenerator[T, None]:
+    chunks: AsyncIterator[bytes] | None = _raw(response)
+    if chunks is None:
+        chunks = response.aiter_bytes()
+    try:
+        async for chunk in chunks:
+            for part in decoder.feed(chunk):
+                yield part
+            if decoder.pending is not None:
+                raise decoder.pending
+        for part in decoder.flush():
+            yield part
+        if decoder.pending is not None:
+            raise decoder.pending
+    except httpx.HTTPError as exc:
+        raise transport_error(exc, url, started=True) from exc
+    finally:
+        await _close_shielded(response)
+
+
+async def _close_shielded(response: httpx.Response) -> None:
+    # Shielded, so a cancelled task still releases its connection.
+    import anyio
+
+    with anyio.CancelScope(shield=True):
+        await response.aclose()
 
 
 class Stream(Generic[T]):
@@ -35,16 +95,11 @@ class Stream(Generic[T]):
     ```
     """
 
-    __slots__ = ("_chunks", "_closed", "_decoder", "_index", "_items", "_response", "_url")
+    __slots__ = ("_parts", "_response")
 
     def __init__(self, response: httpx.Response, decoder: NDJSONDecoder[T], url: str) -> None:
         self._response = response
-        self._decoder = decoder
-        self._url = url
-        self._chunks: Iterator[bytes] = response.iter_bytes()
-        self._items: list[T] = []
-        self._index = 0
-        self._closed = False
+        self._parts = _parts(response, decoder, url)
 
     @property
     def response(self) -> httpx.Response:
@@ -55,36 +110,12 @@ class Stream(Generic[T]):
         return self
 
     def __next__(self) -> T:
-        while True:
-            if self._index < len(self._items):
-                item = self._items[self._index]
-                self._index += 1
-                return item
-            if self._decoder.pending is not None:
-                self.close()
-                error, self._decoder.pending = self._decoder.pending, None
-                raise error
-            if self._closed:
-                raise StopIteration
-            try:
-                chunk = next(self._chunks)
-            except StopIteration:
-                self._items, self._index = self._decoder.flush(), 0
-                self.close()
-                continue
-            except httpx.HTTPError as exc:
-                self.close()
-                raise transport_error(exc, self._url, started=True) from exc
-            except BaseException:
-                self.close()
-                raise
-            self._items, self._index = self._decoder.feed(chunk), 0
+        return next(self._parts)
 
     def close(self) -> None:
         """Close the HTTP response (and with it the server's generation)."""
-        if not self._closed:
-            self._closed = True
-            self._response.close()
+        self._parts.close()
+        self._response.close()
 
     def __enter__(self) -> Stream[T]:
         return self
@@ -98,8 +129,11 @@ class Stream(Generic[T]):
         self.close()
 
     def __del__(self) -> None:
-        if not getattr(self, "_closed", True):
-            self.close()
+        # Dropped unfinished (a `break` out of a loop, or never iterated): the loop held this
+        # object, so nothing iterates the parts any more.
+        response = getattr(self, "_response", None)
+        if response is not None:
+            response.close()
 
 
 class AsyncStream(Generic[T]):
@@ -112,58 +146,27 @@ class AsyncStream(Generic[T]):
     ```
     """
 
-    __slots__ = ("_chunks", "_closed", "_decoder", "_index", "_items", "_response", "_url")
+    __slots__ = ("_parts", "_response")
 
     def __init__(self, response: httpx.Response, decoder: NDJSONDecoder[T], url: str) -> None:
         self._response = response
-        self._decoder = decoder
-        self._url = url
-        self._chunks: AsyncIterator[bytes] = response.aiter_bytes()
-        self._items: list[T] = []
-        self._index = 0
-        self._closed = False
+        self._parts = _aparts(response, decoder, url)
 
     @property
     def response(self) -> httpx.Response:
         """The HTTP response (status and headers); its body belongs to the stream."""
         return self._response
 
-    def __aiter__(self) -> AsyncStream[T]:
-        return self
+    def __aiter__(self) -> AsyncIterator[T]:
+        return self._parts
 
-    async def __anext__(self) -> T:
-        while True:
-            if self._index < len(self._items):
-                item = self._items[self._index]
-                self._index += 1
-                return item
-            if self._decoder.pending is not None:
-                await self.aclose()
-                error, self._decoder.pending = self._decoder.pending, None
-                raise error
-            if self._closed:
-                raise StopAsyncIteration
-            try:
-                chunk = await self._chunks.__anext__()
-            except StopAsyncIteration:
-                self._items, self._index = self._decoder.flush(), 0
-                await self.aclose()
-                continue
-            except httpx.HTTPError as exc:
-                await self.aclose()
-                raise transport_error(exc, self._url, started=True) from exc
-            except BaseException:
-                await self.aclose()
-                raise
-            self._items, self._index = self._decoder.feed(chunk), 0
+    def __anext__(self) -> Awaitable[T]:
+        return self._parts.__anext__()
 
     async def aclose(self) -> None:
         """Close the HTTP response (and with it the server's generation)."""
-        if not self._closed:
-            self._closed = True
-            # Shielded, so a cancelled task still releases its connection.
-            with anyio.CancelScope(shield=True):
-                await self._response.aclose()
+        await self._parts.aclose()
+        await _close_shielded(self._response)
 
     close = aclose
 

@@ -133,3 +133,22 @@ async def test_async_close_alias() -> None:
     stream = await async_client(body).chat("m", MSGS, stream=True)
     await stream.close()
     assert body.closed
+
+
+def test_iterating_without_keeping_the_stream_object_reads_to_the_end() -> None:
+    # `for part in client.chat(...)` holds only the iterator; the stream object is dropped
+    # at once and must not close the response under the loop.
+    body = TrackedBody(LINES)
+    parts = []
+    for part in sync_client(body).chat("m", MSGS, stream=True):
+        gc.collect()
+        parts.append(part.message.content)
+    assert parts == ["t0", "t1", "t2", "t3", "t4", ""] and body.closed
+
+
+def test_a_stream_never_iterated_is_closed_when_dropped() -> None:
+    body = TrackedBody(LINES)
+    stream = sync_client(body).chat("m", MSGS, stream=True)
+    del stream
+    gc.collect()
+    assert body.closed and body.sent == 0
