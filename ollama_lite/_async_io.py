@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import os
+import sys
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from typing import ParamSpec, TypeVar
 
-import anyio
-import anyio.to_thread
 import httpx
 
 from ._sync_io import BLOB_CHUNK
@@ -20,16 +18,25 @@ __all__ = ["PoolCloser", "build", "current_loop", "file_chunks", "sha256_file", 
 P = ParamSpec("P")
 R = TypeVar("R")
 
-sleep = anyio.sleep
+
+async def sleep(seconds: float) -> None:
+    """Wait without blocking the event loop (anyio is imported on first use)."""
+    import anyio
+
+    await anyio.sleep(seconds)
 
 
 async def sha256_file(path: str | os.PathLike[str]) -> str:
     """`sha256:<hex>` of a file, hashed in a worker thread in constant memory."""
+    import anyio.to_thread
+
     return await anyio.to_thread.run_sync(_sha256_file_blocking, path)
 
 
 async def file_chunks(path: str | os.PathLike[str]) -> AsyncIterator[bytes]:
     """The file's bytes, one piece at a time, each read in a worker thread."""
+    import anyio
+
     async with await anyio.open_file(path, "rb") as file:
         while chunk := await file.read(BLOB_CHUNK):
             yield chunk
@@ -38,19 +45,22 @@ async def file_chunks(path: str | os.PathLike[str]) -> AsyncIterator[bytes]:
 async def build(reads_files: bool, builder: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
     """Build a request; when it reads image files, do it in a worker thread."""
     if reads_files:
+        import anyio.to_thread
+
         return await anyio.to_thread.run_sync(functools.partial(builder, *args, **kwargs))
     return builder(*args, **kwargs)
 
 
 def current_loop() -> object:
     """The running event loop (asyncio) or run (trio), to tell when a client changed loops."""
-    try:
-        return asyncio.get_running_loop()
-    except RuntimeError:
-        pass
-    try:
-        import trio
-    except ImportError:  # pragma: no cover - only reachable on an exotic backend
+    asyncio = sys.modules.get("asyncio")
+    if asyncio is not None:
+        try:
+            return asyncio.get_running_loop()
+        except RuntimeError:
+            pass
+    trio = sys.modules.get("trio")
+    if trio is None:
         return None
     try:
         return trio.lowlevel.current_trio_token()

@@ -8,7 +8,6 @@ here too.
 from __future__ import annotations
 
 import base64
-import email.utils
 import ipaddress
 import math
 import os
@@ -235,6 +234,8 @@ def parse_retry_after(value: str | None) -> float | None:
     try:
         seconds = float(value)
     except ValueError:
+        import email.utils
+
         try:
             when = email.utils.parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError):

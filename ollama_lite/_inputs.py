@@ -16,8 +16,6 @@ import msgspec
 
 from ._errors import RequestError
 from ._images import encode_images, is_file_image
-from ._schema import format_value
-from ._tools import function_to_tool, normalize_tool
 from .types import Message, Options, Tool, ToolCall
 
 __all__ = [
@@ -110,6 +108,10 @@ def options_arg(options: object, name: str = "options") -> Options | None:
 
 def format_arg(fmt: object) -> str | dict[str, Any] | None:
     """`format`: "json", a JSON-schema dict, or a type to build a schema from."""
+    if fmt is None:
+        return None
+    from ._schema import format_value  # imported on first use: most calls have no format
+
     try:
         return format_value(fmt)
     except (TypeError, ValueError) as exc:
@@ -183,6 +185,8 @@ def tools_arg(tools: object) -> list[dict[str, Any]] | None:
         return None
     if isinstance(tools, (str, bytes, Mapping)) or not isinstance(tools, Sequence):
         raise RequestError("tools must be a list of dicts, Tool objects or functions")
+    from ._tools import function_to_tool, normalize_tool  # imported on first use
+
     result: list[dict[str, Any]] = []
     for i, tool in enumerate(tools):
         try:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any, TypeVar, overload
 
-from ._schema import parse_as
 from .types import ChatResponse, GenerateResponse, Message
 
 __all__ = ["parse"]
@@ -32,4 +31,6 @@ def parse(tp: Any, reply: str | bytes | ChatResponse | GenerateResponse | Messag
         text = reply.content or ""
     else:
         text = reply
+    from ._schema import parse_as  # imported on first use
+
     return parse_as(tp, text)

@@ -9,7 +9,6 @@ exception live here too, so both clients behave the same.
 from __future__ import annotations
 
 import os
-import platform
 import re
 import ssl
 from collections.abc import Mapping, Sequence
@@ -105,6 +104,8 @@ class Call(Generic[T]):
 
 def user_agent() -> str:
     """The User-Agent sent by default (the caller's own header wins)."""
+    import platform
+
     return (
         f"ollama-lite/{__version__} ({platform.machine()} {platform.system().lower()}) "
         f"Python/{platform.python_version()}"
