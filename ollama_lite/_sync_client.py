@@ -19,6 +19,7 @@ from ._config import DEFAULT_TIMEOUT, RetryPolicy, auth_headers, resolve_host
 from ._errors import RequestError, ResponseError
 from ._inputs import has_file_images
 from ._ndjson import DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_RESPONSE_BYTES, NDJSONDecoder
+from ._pool import default_transport
 from ._protocol import (
     Call,
     FormatArg,
@@ -50,6 +51,8 @@ __all__ = ["Client"]
 T = TypeVar("T")
 logger = logging.getLogger("ollama_lite")
 _NDJSON_ACCEPT = {"Accept": "application/x-ndjson"}
+# httpx.Client settings that belong to its default transport; forwarded to ours.
+_TRANSPORT_SETTINGS = ("verify", "cert", "trust_env", "http1", "http2", "limits")
 
 
 class Client:
@@ -109,7 +112,14 @@ class Client:
             "follow_redirects": follow_redirects,
             **httpx_kwargs,
         }
-        self._http = httpx.Client(**self._http_options)
+        # Unless the caller brings a transport, use one whose connection pool stays linear
+        # under concurrency (see _pool.py); it takes the transport-level settings.
+        self._transport_options: dict[str, Any] | None = None
+        if "transport" not in httpx_kwargs:
+            self._transport_options = {
+                key: httpx_kwargs[key] for key in _TRANSPORT_SETTINGS if key in httpx_kwargs
+            }
+        self._http = self._new_pool()
         self._loop: object = None
         self._closer: PoolCloser | None = None
         self._closed = False
@@ -149,6 +159,13 @@ class Client:
 
     # --- transport ---------------------------------------------------------------------------
 
+    def _new_pool(self) -> httpx.Client:
+        options = self._http_options
+        if self._transport_options is not None:
+            transport = default_transport(is_async=False, **self._transport_options)
+            options = {**options, "transport": transport}
+        return httpx.Client(**options)
+
     def _pool(self) -> httpx.Client:
         """The httpx client for the running event loop.
 
@@ -162,7 +179,7 @@ class Client:
         if loop is not self._loop:
             if self._closer is not None:
                 self._closer.retire()
-                self._http = httpx.Client(**self._http_options)
+                self._http = self._new_pool()
             self._loop = loop
             self._closer = PoolCloser(self._http)
             self._closer.start()

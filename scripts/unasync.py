@@ -25,6 +25,7 @@ REPLACEMENTS = [
     (r"\b_async_io\b", "_sync_io"),
     (r"\bAsyncStream\b", "Stream"),
     (r"\bAsyncClient\b", "Client"),
+    (r"\bis_async=True\b", "is_async=False"),
     (r"\bAsyncIterator\b", "Iterator"),
     (r"\b__aenter__\b", "__enter__"),
     (r"\b__aexit__\b", "__exit__"),
