@@ -1,4 +1,4 @@
-"""The clients' default transport: a linear-pool httpx transport that keeps the caller's settings."""
+"""The default transport: a linear-pool httpx transport that keeps the caller's settings."""
 
 from __future__ import annotations
 
