@@ -16,24 +16,27 @@ THINKING_MODEL = os.environ.get("OLLAMA_THINKING_MODEL", "qwen3")
 EMBED_MODEL = os.environ.get("OLLAMA_EMBED_MODEL", "nomic-embed-text")
 
 
-def _answers(host: str | None) -> str | None:
-    """The base URL of a real server at `host` (or OLLAMA_HOST), or None if none answers."""
-    try:
-        with ollama_lite.Client(host, timeout=2.0, max_retries=0) as client:
+def _answers() -> str | None:
+    """The base URL (without credentials) of the server at OLLAMA_HOST, if one answers."""
+    with ollama_lite.Client(timeout=2.0, max_retries=0) as client:
+        try:
             client.version()
-            return client.host
-    except ollama_lite.OllamaError:
-        return None
+        except ollama_lite.ResponseError:
+            return client.host  # it answered, if only to refuse: it is the server to use
+        except ollama_lite.OllamaError:
+            return None
+        return client.host
 
 
 @contextlib.contextmanager
-def ollama_host() -> Iterator[str]:
-    """Yield the base URL to use, starting the bundled fake server when nothing answers."""
+def ollama_host() -> Iterator[str | None]:
+    """Yield the host to use (None: OLLAMA_HOST as set, credentials included), starting the
+    bundled fake server when nothing answers."""
     if os.environ.get("OLLAMA_LITE_FAKE") != "1":
-        real = _answers(None)
+        real = _answers()
         if real is not None:
             print(f"Using the Ollama server at {real}")
-            yield real
+            yield None
             return
     try:
         from ollama_lite.testing import FakeOllama

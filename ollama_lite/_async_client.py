@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
+import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Literal, TypeVar, overload
@@ -55,6 +57,13 @@ logger = logging.getLogger("ollama_lite")
 _NDJSON_ACCEPT = {"Accept": "application/x-ndjson"}
 # httpx.Client settings that belong to its default transport; forwarded to ours.
 _TRANSPORT_SETTINGS = ("verify", "cert", "trust_env", "http1", "http2", "limits")
+
+
+def _brings_own_transport(httpx_kwargs: Mapping[str, Any]) -> bool:
+    """True when httpx must build the transports: the caller's, or proxied ones."""
+    if any(key in httpx_kwargs for key in ("transport", "mounts", "proxy")):
+        return True
+    return bool(httpx_kwargs.get("trust_env", True) and urllib.request.getproxies())
 
 
 class AsyncClient:
@@ -114,16 +123,20 @@ class AsyncClient:
             "follow_redirects": follow_redirects,
             **httpx_kwargs,
         }
-        # Unless the caller brings a transport, use one whose connection pool stays linear
-        # under concurrency (see _pool.py); it takes the transport-level settings.
+        # Unless the caller brings a transport or a proxy is in effect (httpx reads proxy
+        # variables only when it builds the transport itself), use a transport whose
+        # connection pool stays linear under concurrency (see _pool.py).
         self._transport_options: dict[str, Any] | None = None
-        if "transport" not in httpx_kwargs:
+        if not _brings_own_transport(httpx_kwargs):
             self._transport_options = {
                 key: httpx_kwargs[key] for key in _TRANSPORT_SETTINGS if key in httpx_kwargs
             }
+        # One pool per event loop (connections belong to the loop that opened them); the
+        # first is made now and taken by the first loop that sends a request.
         self._http = self._new_pool()
-        self._loop: object = None
-        self._closer: PoolCloser | None = None
+        self._spare: httpx.AsyncClient | None = self._http
+        self._pools: dict[object, tuple[httpx.AsyncClient, PoolCloser]] = {}
+        self._lock = threading.Lock()
         self._closed = False
 
     @property
@@ -137,15 +150,21 @@ class AsyncClient:
     # --- lifetime ----------------------------------------------------------------------------
 
     async def close(self) -> None:
-        """Close the connection pool. The client cannot be used afterwards."""
+        """Close the connection pool. The client cannot be used afterwards.
+
+        Pools that other event loops (still running, in other threads) opened are closed
+        when those loops end.
+        """
         self._closed = True
-        if self._closer is not None:
-            self._closer.retire()
-            self._closer = None
-        # A pool opened under another (finished) event loop was closed when that loop ended
-        # and cannot be awaited from this one.
-        if current_loop() is self._loop:
-            await self._http.aclose()
+        with self._lock:
+            spare, self._spare = self._spare, None
+            entry = self._pools.pop(current_loop(), None)
+        if entry is not None:
+            http, closer = entry
+            closer.retire()
+            await http.aclose()
+        if spare is not None:
+            await spare.aclose()
 
     aclose = close  # async-only
 
@@ -170,23 +189,31 @@ class AsyncClient:
         return httpx.AsyncClient(**options)
 
     async def _pool(self) -> httpx.AsyncClient:
-        """The httpx client for the running event loop.
+        """The httpx client of the running event loop.
 
-        Pooled connections belong to the loop that opened them: the pool is closed when
-        its loop ends, and a client used again under a new loop (a second `asyncio.run()`,
-        or trio after asyncio) starts a fresh pool instead of failing on the old sockets.
+        Pooled connections belong to the loop that opened them, so each loop gets its own
+        pool, closed inside that loop when the loop ends. A client used again under a new
+        loop (a second `asyncio.run()`, trio after asyncio, another thread's loop) works.
         """
         if self._closed:
             raise RequestError(f"this {type(self).__name__} is closed; create a new one")
         loop = current_loop()
-        if loop is not self._loop:
-            if self._closer is not None:
-                self._closer.retire()
-                self._http = self._new_pool()
-            self._loop = loop
-            self._closer = PoolCloser(self._http)
-            await self._closer.start()
-        return self._http
+        entry = self._pools.get(loop)
+        if entry is not None:
+            return entry[0]
+        with self._lock:
+            http, self._spare = self._spare or self._new_pool(), None
+            closer = PoolCloser(http, on_close=lambda: self._forget(loop, http))
+            self._pools[loop] = (http, closer)
+        await closer.start()
+        return http
+
+    def _forget(self, loop: object, http: httpx.AsyncClient) -> None:
+        """Drop a finished loop's pool (its closer has closed it)."""
+        with self._lock:
+            entry = self._pools.get(loop)
+            if entry is not None and entry[0] is http:
+                del self._pools[loop]
 
     async def _send(
         self,
@@ -298,7 +325,9 @@ class AsyncClient:
         decoder = NDJSONDecoder(
             call.result, max_line_bytes=self._max_line_bytes, status_code=response.status_code
         )
-        return AsyncStream(response, decoder, self._host.base_url)
+        stream = AsyncStream(response, decoder, self._host.base_url)
+        await stream.start()
+        return stream
 
     async def _run(self, call: Call[T]) -> T | AsyncStream[T]:
         if call.stream:

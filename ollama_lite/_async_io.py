@@ -77,10 +77,11 @@ class PoolCloser:
     (after an explicit close) without awaiting anything.
     """
 
-    __slots__ = ("_generator", "_http", "_retired")
+    __slots__ = ("_generator", "_http", "_on_close", "_retired")
 
-    def __init__(self, http: httpx.AsyncClient) -> None:
+    def __init__(self, http: httpx.AsyncClient, on_close: Callable[[], None]) -> None:
         self._http = http
+        self._on_close = on_close
         self._retired = False
         self._generator = self._park()
 
@@ -89,6 +90,7 @@ class PoolCloser:
             yield
         finally:
             if not self._retired:
+                self._on_close()
                 await self._http.aclose()
 
     async def start(self) -> None:

@@ -100,10 +100,13 @@ class ResponseError(OllamaError):
 
 
 class ModelNotFoundError(ResponseError):
-    """404: the model is not on the server. Pull it first (`client.pull(model)`)."""
+    """404: the model is not on the server. Pull it first (`client.pull(model)`).
 
-    def __str__(self) -> str:
-        return f"{super().__str__()}; pull it first with `ollama pull <model>` or client.pull()"
+    `str()` is the official package's (`model 'x' not found (status code: 404)`), so code
+    that matches on it keeps working; `hint` says what to do.
+    """
+
+    hint = "pull it first with `ollama pull <model>` or client.pull(model)"
 
 
 class ServerBusyError(ResponseError):

@@ -193,6 +193,9 @@ def tools_arg(tools: object) -> list[dict[str, Any]] | None:
             if isinstance(tool, Tool):
                 data: dict[str, Any] = msgspec.to_builtins(tool)
                 data.setdefault("type", "function")
+                parameters = data.get("function", {}).get("parameters")
+                if isinstance(parameters, dict):
+                    parameters.setdefault("type", "object")
                 result.append(normalize_tool(data))
             elif isinstance(tool, Mapping):
                 result.append(normalize_tool(tool))

@@ -57,11 +57,14 @@ def _parts(
 
 async def _aparts(
     response: httpx.Response, decoder: NDJSONDecoder[T], url: str
-) -> AsyncGenerator[T, None]:
+) -> AsyncGenerator[Any, None]:
     chunks: AsyncIterator[bytes] | None = _raw(response)
     if chunks is None:
         chunks = response.aiter_bytes()
     try:
+        # Started once by AsyncStream.start(), so the event loop knows this generator and
+        # finalises it (closing the response) even if the stream is dropped unread.
+        yield None
         async for chunk in chunks:
             for part in decoder.feed(chunk):
                 yield part
@@ -100,6 +103,9 @@ class Stream(Generic[T]):
     def __init__(self, response: httpx.Response, decoder: NDJSONDecoder[T], url: str) -> None:
         self._response = response
         self._parts = _parts(response, decoder, url)
+
+    def start(self) -> None:
+        """Nothing to prepare: a dropped sync stream is closed by `__del__`."""
 
     @property
     def response(self) -> httpx.Response:
@@ -150,7 +156,11 @@ class AsyncStream(Generic[T]):
 
     def __init__(self, response: httpx.Response, decoder: NDJSONDecoder[T], url: str) -> None:
         self._response = response
-        self._parts = _aparts(response, decoder, url)
+        self._parts: AsyncGenerator[T, None] = _aparts(response, decoder, url)
+
+    async def start(self) -> None:
+        """Run the parts generator to its first step (reads nothing)."""
+        await self._parts.__anext__()
 
     @property
     def response(self) -> httpx.Response:

@@ -58,7 +58,7 @@ class PoolCloser:
 
     __slots__ = ()
 
-    def __init__(self, http: Any) -> None:
+    def __init__(self, http: Any, on_close: Callable[[], None]) -> None:
         pass
 
     def start(self) -> None:

@@ -40,3 +40,44 @@ def test_a_callers_transport_is_used_as_given() -> None:
     client = ollama_lite.Client(transport=transport)
     assert client._http._transport is transport  # type: ignore[attr-defined]
     assert client.version().version == "9"
+
+
+def test_proxy_variables_leave_the_transports_to_httpx(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:3128")
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:3128")
+    client = ollama_lite.Client()
+    assert client._http._mounts, "httpx must mount the proxies it reads from the environment"  # type: ignore[attr-defined]
+    assert ollama_lite.Client(trust_env=False)._http._mounts == {}  # type: ignore[attr-defined]
+
+
+def test_one_async_client_in_two_threads_keeps_one_pool_per_loop() -> None:
+    import asyncio
+    import threading
+
+    from ollama_lite.testing import FakeOllama
+
+    with FakeOllama() as server:
+        client = ollama_lite.AsyncClient(server.url)
+        pools: list[set[int]] = [set(), set()]
+        errors: list[BaseException] = []
+
+        def worker(index: int) -> None:
+            async def run() -> None:
+                for _ in range(30):
+                    await client.chat("llama3.2", [{"role": "user", "content": "hi"}])
+                    pools[index].add(id(await client._pool()))
+
+            try:
+                asyncio.run(run())
+            except BaseException as exc:  # pragma: no cover - reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=worker, args=(i,)) for i in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        assert len(pools[0]) == 1 and len(pools[1]) == 1 and pools[0] != pools[1]
+        assert client._pools == {}  # each loop's pool was closed when its loop ended
+        assert server.wait_for_connections(0, timeout=5)

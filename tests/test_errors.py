@@ -85,7 +85,9 @@ def test_404_model_not_found_hints_at_pull_but_a_404_page_does_not() -> None:
     client, _ = client_for(lambda r: httpx.Response(404, json={"error": "model 'nope' not found"}))
     with pytest.raises(ModelNotFoundError) as info:
         client.chat("nope", MSGS)
-    assert info.value.status_code == 404 and "pull" in str(info.value)
+    assert info.value.status_code == 404 and "pull" in info.value.hint
+    # The official package's str(), so code matching on it keeps working.
+    assert str(info.value) == "model 'nope' not found (status code: 404)"
     client, _ = client_for(lambda r: httpx.Response(404, text="404 page not found"))
     with pytest.raises(ResponseError) as other:
         client.version()

@@ -1192,3 +1192,42 @@ async def test_async_web_search_without_key_sends_nothing(anyio_backend: str) ->
             with pytest.raises(RequestError):
                 await client.web_search("q")
         assert route.call_count == 0
+
+
+def test_typed_tool_objects_like_the_official_package(router: respx.MockRouter) -> None:
+    from ollama_lite import Tool
+
+    route = router.post("/api/chat").mock(return_value=httpx.Response(200, json=CHAT_REPLY))
+    tool = Tool(
+        function=Tool.Function(
+            name="get_weather",
+            description="Weather in a city",
+            parameters=Tool.Function.Parameters(
+                required=["city"],
+                properties={
+                    "city": Tool.Function.Parameters.Property(type="string", description="City"),
+                    "days": {"type": "integer", "minimum": 1},
+                },
+            ),
+        )
+    )
+    assert "type" in Tool() and Tool()["type"] == "function"
+    with Client(api_key="") as client:
+        client.chat("m", [], tools=[tool])
+    assert json.loads(route.calls.last.request.content)["tools"] == [
+        {
+            "type": "function",
+            "function": {
+                "name": "get_weather",
+                "description": "Weather in a city",
+                "parameters": {
+                    "type": "object",
+                    "properties": {
+                        "city": {"type": "string", "description": "City"},
+                        "days": {"type": "integer", "minimum": 1},
+                    },
+                    "required": ["city"],
+                },
+            },
+        }
+    ]

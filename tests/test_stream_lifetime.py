@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 
 import anyio
+import anyio.lowlevel
 import httpx
 import pytest
 from _streams import TrackedBody, chat_line
@@ -151,4 +152,16 @@ def test_a_stream_never_iterated_is_closed_when_dropped() -> None:
     stream = sync_client(body).chat("m", MSGS, stream=True)
     del stream
     gc.collect()
+    assert body.closed and body.sent == 0
+
+
+@pytest.mark.anyio
+async def test_an_async_stream_dropped_unread_is_closed_by_the_event_loop() -> None:
+    body = TrackedBody(LINES)
+    client = async_client(body)
+    stream = await client.chat("m", MSGS, stream=True)
+    del stream
+    gc.collect()
+    for _ in range(10):  # the loop runs the generator's finaliser as a task
+        await anyio.lowlevel.checkpoint()
     assert body.closed and body.sent == 0

@@ -12,6 +12,8 @@ from .common import (
     ToolCall,
     ToolCallFunction,
     ToolFunction,
+    ToolParameters,
+    ToolProperty,
 )
 from .embed import EmbeddingsRequest, EmbeddingsResponse, EmbedRequest, EmbedResponse
 from .models import (
@@ -72,6 +74,8 @@ __all__ = [
     "ToolCall",
     "ToolCallFunction",
     "ToolFunction",
+    "ToolParameters",
+    "ToolProperty",
     "VersionResponse",
     "WebFetchRequest",
     "WebFetchResponse",

@@ -19,6 +19,8 @@ __all__ = [
     "ToolCall",
     "ToolCallFunction",
     "ToolFunction",
+    "ToolParameters",
+    "ToolProperty",
 ]
 
 
@@ -64,19 +66,56 @@ class Message(SubscriptableStruct, gc=False):
 Message.ToolCall = ToolCall
 
 
+class ToolProperty(SubscriptableStruct):
+    """One parameter's schema, for code that builds tools as typed objects.
+
+    Any other JSON-schema key can be given as a plain dict in `ToolParameters.properties`.
+    """
+
+    type: str | list[str] | None = None
+    description: str | None = None
+    enum: list[Any] | None = None
+    items: Any = None
+
+
+class ToolParameters(SubscriptableStruct):
+    """The JSON-schema object of a function's parameters (`"type": "object"` is sent)."""
+
+    type: str | None = "object"
+    properties: dict[str, ToolProperty | dict[str, Any]] | None = None
+    required: list[str] | None = None
+    defs: Any = msgspec.field(default=None, name="$defs")
+    items: Any = None
+
+    Property: ClassVar[builtins.type[ToolProperty]]
+
+
+ToolParameters.Property = ToolProperty
+
+
 class ToolFunction(SubscriptableStruct):
     """A function definition offered to the model: name, description, JSON-schema parameters."""
 
-    name: str
+    name: str | None = None
     description: str | None = None
-    parameters: dict[str, Any] | None = None
+    parameters: ToolParameters | dict[str, Any] | None = None
+
+    Parameters: ClassVar[type[ToolParameters]]
+
+
+ToolFunction.Parameters = ToolParameters
 
 
 class Tool(SubscriptableStruct, kw_only=True):
-    """A tool definition (`{"type": "function", "function": {...}}`)."""
+    """A tool definition (`{"type": "function", "function": {...}}`).
 
-    type: str = "function"
-    function: ToolFunction
+    Built like the official package's: `Tool(function=Tool.Function(name=...,
+    parameters=Tool.Function.Parameters(properties={...})))`, or pass plain dicts or
+    functions to `chat(tools=...)`.
+    """
+
+    type: str | None = "function"
+    function: ToolFunction | None = None
 
     Function: ClassVar[builtins.type[ToolFunction]]
 
