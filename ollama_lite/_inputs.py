@@ -123,7 +123,9 @@ def _tool_call_arguments(call: Any, where: str) -> Any:
     if not isinstance(call, Mapping):
         return call
     function = call.get("function")
-    if isinstance(function, Mapping) and isinstance(function.get("arguments"), str):
+    if isinstance(function, Mapping) and function.get("arguments") is None:
+        call = {**call, "function": {**function, "arguments": {}}}
+    elif isinstance(function, Mapping) and isinstance(function.get("arguments"), str):
         try:
             arguments = msgspec.json.decode(function["arguments"])
         except msgspec.DecodeError:

@@ -78,14 +78,19 @@ def check_base_url(url: str) -> str:
 
 
 def _loop_key() -> object:
-    """The running event loop (asyncio) or run (trio); RuntimeError outside of both."""
-    trio = sys.modules.get("trio")
-    if trio is not None:
-        try:
-            return trio.lowlevel.current_trio_token()
-        except RuntimeError:
-            pass
-    return asyncio.get_running_loop()
+    """The running event loop (asyncio) or run (trio); RuntimeError outside of both.
+
+    asyncio is asked first: another thread may be importing trio (httpcore does so
+    lazily), and a half-imported module has no `lowlevel` yet.
+    """
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    lowlevel = getattr(sys.modules.get("trio"), "lowlevel", None)
+    if lowlevel is None:
+        raise RuntimeError("no running event loop")
+    return lowlevel.current_trio_token()
 
 
 class _LoopClient:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 import warnings
+from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
+import anyio
 from langchain_core.callbacks import (
     AsyncCallbackHandler,
     AsyncCallbackManagerForLLMRun,
@@ -146,3 +149,23 @@ def wants_tokens(
         ):
             return True
     return False
+
+
+if sys.version_info >= (3, 11):
+    from builtins import BaseExceptionGroup
+else:  # pragma: no cover - anyio depends on the backport there
+    from exceptiongroup import BaseExceptionGroup  # type: ignore[import-not-found,unused-ignore]
+
+
+async def run_concurrently(calls: Sequence[Callable[[], Coroutine[Any, Any, None]]]) -> None:
+    """Run `calls` at once; a failure is raised as itself, as langchain-ollama's would be,
+    not wrapped in an ExceptionGroup (the others are cancelled)."""
+    try:
+        async with anyio.create_task_group() as group:
+            for call in calls:
+                group.start_soon(call)
+    except BaseExceptionGroup as errors:
+        first: BaseException = errors
+        while isinstance(first, BaseExceptionGroup) and first.exceptions:
+            first = first.exceptions[0]
+        raise first from None

@@ -601,8 +601,26 @@ def _usage(resp: ChatResponse | GenerateResponse) -> UsageMetadata | None:
     )
 
 
+class _Record(dict[str, Any]):
+    """A dict that also reads by attribute (`lp.token`), like the ollama package's models."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def _record(value: Any) -> Any:
+    if isinstance(value, dict):
+        return _Record({key: _record(item) for key, item in value.items()})
+    if isinstance(value, list):
+        return [_record(item) for item in value]
+    return value
+
+
 def _logprobs(logprobs: list[Logprob] | None) -> list[dict[str, Any]] | None:
-    return None if logprobs is None else [item.model_dump() for item in logprobs]
+    return None if logprobs is None else [_record(item.model_dump()) for item in logprobs]
 
 
 def _final_info(resp: ChatResponse | GenerateResponse) -> dict[str, Any]:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+
 import anyio
 from langchain_core.embeddings import Embeddings
 from pydantic import ConfigDict, Field, field_validator
 
 from ._client import ClientSettings
+from ._common import run_concurrently
 from ._convert import embed_args
 
 __all__ = ["OllamaEmbeddings"]
@@ -127,9 +130,9 @@ class OllamaEmbeddings(ClientSettings, Embeddings):
             async with limiter:
                 results[index] = (await client.embed(input=batch, **args)).embeddings
 
-        async with anyio.create_task_group() as group:
-            for index, batch in enumerate(batches):
-                group.start_soon(one, index, batch)
+        await run_concurrently(
+            [functools.partial(one, index, batch) for index, batch in enumerate(batches)]
+        )
         return [vector for result in results for vector in result]
 
     async def aembed_query(self, text: str) -> list[float]:

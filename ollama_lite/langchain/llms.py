@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator, Iterator
 from typing import Any, Literal
 
-import anyio
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
 from langchain_core.language_models import BaseLLM, LangSmithParams
 from langchain_core.outputs import Generation, GenerationChunk, LLMResult
 from pydantic import ConfigDict
 
 from ._client import ClientSettings
-from ._common import SAMPLING_FIELDS, SamplingOptions, field_options, wants_tokens
+from ._common import SAMPLING_FIELDS, SamplingOptions, field_options, run_concurrently, wants_tokens
 from ._convert import GenerateArgs, generate_args, generation_chunk, llm_generation
 
 __all__ = ["OllamaLLM"]
@@ -144,13 +144,15 @@ class OllamaLLM(BaseLLM, SamplingOptions, ClientSettings):
                     chunks.append(chunk)
             results[index] = [_aggregate(chunks, thinking)]
 
-        if len(prompts) == 1:
-            await one(0, {**args, "prompt": prompts[0]})
+        requests: list[GenerateArgs] = [{**args, "prompt": prompt} for prompt in prompts]
+        if len(prompts) == 1 or run_manager is not None:
+            # One at a time when a callback receives tokens, so they are not interleaved.
+            for index, request in enumerate(requests):
+                await one(index, request)
         else:
-            async with anyio.create_task_group() as group:
-                for index, prompt in enumerate(prompts):
-                    request: GenerateArgs = {**args, "prompt": prompt}
-                    group.start_soon(one, index, request)
+            await run_concurrently(
+                [functools.partial(one, index, request) for index, request in enumerate(requests)]
+            )
         return LLMResult(generations=results)
 
     def _stream(

@@ -28,7 +28,9 @@ class ToolCallFunction(SubscriptableStruct, gc=False):
     """The function a model asked to call: its name and arguments (a JSON object)."""
 
     name: str
-    arguments: dict[str, Any] = msgspec.field(default_factory=dict)
+    # Required, as in the official package, so `{}` is sent for a call without arguments
+    # (older servers render a missing value as null in the prompt).
+    arguments: dict[str, Any]
     index: int | None = None
 
 
