@@ -13,7 +13,15 @@ import httpx
 from ._sync_io import BLOB_CHUNK
 from ._sync_io import sha256_file as _sha256_file_blocking
 
-__all__ = ["PoolCloser", "build", "current_loop", "file_chunks", "sha256_file", "sleep"]
+__all__ = [
+    "PoolCloser",
+    "build",
+    "current_loop",
+    "file_chunks",
+    "is_closed_loop",
+    "sha256_file",
+    "sleep",
+]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -59,13 +67,21 @@ def current_loop() -> object:
             return asyncio.get_running_loop()
         except RuntimeError:
             pass
-    trio = sys.modules.get("trio")
-    if trio is None:
+    # Another thread may be half-way through importing trio: no `lowlevel` yet.
+    lowlevel = getattr(sys.modules.get("trio"), "lowlevel", None)
+    if lowlevel is None:
         return None
     try:
-        return trio.lowlevel.current_trio_token()
+        return lowlevel.current_trio_token()
     except RuntimeError:
         return None
+
+
+def is_closed_loop(loop: object) -> bool:
+    """True for an asyncio loop closed without finalising its async generators (so a pool
+    bound to it was never closed in it and can only be forgotten)."""
+    is_closed = getattr(loop, "is_closed", None)
+    return callable(is_closed) and bool(is_closed())
 
 
 class PoolCloser:

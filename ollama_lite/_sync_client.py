@@ -16,7 +16,15 @@ from typing import Any, Literal, TypeVar, overload
 import httpx
 
 from . import _protocol as protocol
-from ._sync_io import PoolCloser, build, current_loop, file_chunks, sha256_file, sleep
+from ._sync_io import (
+    PoolCloser,
+    build,
+    current_loop,
+    file_chunks,
+    is_closed_loop,
+    sha256_file,
+    sleep,
+)
 from ._config import DEFAULT_TIMEOUT, RetryPolicy, auth_headers, resolve_host
 from ._errors import RequestError, ResponseError
 from ._inputs import has_file_images
@@ -199,6 +207,8 @@ class Client:
         if entry is not None:
             return entry[0]
         with self._lock:
+            for stale in [key for key in self._pools if is_closed_loop(key)]:
+                self._pools.pop(stale)[1].retire()
             http, self._spare = self._spare or self._new_pool(), None
             closer = PoolCloser(http, on_close=lambda: self._forget(loop, http))
             self._pools[loop] = (http, closer)

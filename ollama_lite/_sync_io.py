@@ -13,6 +13,7 @@ __all__ = [
     "PoolCloser",
     "build",
     "current_loop",
+    "is_closed_loop",
     "file_chunks",
     "sha256_file",
     "sleep",
@@ -66,3 +67,8 @@ class PoolCloser:
 
     def retire(self) -> None:
         """Nothing to stand down."""
+
+
+def is_closed_loop(loop: object) -> bool:
+    """Sync clients have no event loops to forget."""
+    return False

@@ -1,22 +1,18 @@
 """Connection settings shared by the three classes, and the clients they create on first use.
 
 A model holds one `ollama_lite.Client`, created on the first sync call, and one
-`ollama_lite.AsyncClient` per event loop (asyncio loop or trio run), created on the first
-async call in that loop. An async client's connections belong to the loop that opened them,
-so reusing one across `asyncio.run()` calls fails; a client per loop does not. Each async
-client is closed inside its own loop when that loop shuts down (`asyncio.run` and `trio.run`
-finalise async generators, and a tiny one is parked per client for that purpose), or by
-`aclose()`. Copies and pickles of a model start without clients.
+`ollama_lite.AsyncClient`, created on the first async call; it keeps a connection pool per
+event loop (asyncio loop or trio run) and closes each inside its loop when that loop ends, so
+one model works across `asyncio.run()` calls and under trio. Copies and pickles of a model
+start without clients.
 """
 
 from __future__ import annotations
 
-import asyncio
 import re
-import sys
 import threading
 import weakref
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
@@ -77,67 +73,18 @@ def check_base_url(url: str) -> str:
     return scheme + sep + rest if sep else rest
 
 
-def _loop_key() -> object:
-    """The running event loop (asyncio) or run (trio); RuntimeError outside of both.
-
-    asyncio is asked first: another thread may be importing trio (httpcore does so
-    lazily), and a half-imported module has no `lowlevel` yet.
-    """
-    try:
-        return asyncio.get_running_loop()
-    except RuntimeError:
-        pass
-    lowlevel = getattr(sys.modules.get("trio"), "lowlevel", None)
-    if lowlevel is None:
-        raise RuntimeError("no running event loop")
-    return lowlevel.current_trio_token()
-
-
-class _LoopClient:
-    __slots__ = ("abandoned", "client", "keeper")
-
-    def __init__(self, client: AsyncClient) -> None:
-        self.client = client
-        self.abandoned = False
-        self.keeper: AsyncGenerator[None, None] | None = None
-
-
-async def _close_at_loop_end(
-    entry: _LoopClient, owner: dict[object, _LoopClient], key: object
-) -> AsyncGenerator[None, None]:
-    """Parked at its `yield`; finalised (so the client closed) when the loop shuts down."""
-    try:
-        yield
-    finally:
-        if not entry.abandoned:
-            if owner.get(key) is entry:
-                del owner[key]
-            await entry.client.close()
-
-
-def _finish(entry: _LoopClient) -> None:
-    """Finish the parked generator without awaiting anything (it then needs no finaliser)."""
-    entry.abandoned = True
-    if entry.keeper is not None:
-        closing = entry.keeper.aclose()
-        try:
-            closing.send(None)
-        except StopIteration:
-            pass
-        finally:
-            closing.close()
-
-
 class _Clients:
-    """The clients of one model. Copies and unpickled copies start empty."""
+    """The clients of one model, created on first use. Copies and unpickled copies start
+    empty. One `AsyncClient` serves every event loop: it keeps a connection pool per loop
+    and closes each inside its loop when that loop ends."""
 
-    __slots__ = ("__weakref__", "_closer", "_lock", "loops", "sync")
+    __slots__ = ("__weakref__", "_closer", "_lock", "async_", "sync")
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.sync: Client | None = None
+        self.async_: AsyncClient | None = None
         self._closer: weakref.finalize[Any, Any] | None = None
-        self.loops: dict[object, _LoopClient] = {}
 
     def __copy__(self) -> _Clients:
         return _Clients()
@@ -160,26 +107,13 @@ class _Clients:
         return client
 
     def get_async(self, factory: Callable[[], AsyncClient]) -> AsyncClient:
-        key = _loop_key()
-        entry = self.loops.get(key)
-        if entry is not None:
-            return entry.client
-        self._forget_closed_loops()
-        entry = _LoopClient(factory())
-        self.loops[key] = entry
-        keeper = _close_at_loop_end(entry, self.loops, key)
-        # Run it to its `yield` now: the loop registers it, and finalises it at shutdown.
-        try:
-            keeper.asend(None).send(None)
-        except StopIteration:
-            entry.keeper = keeper
-        return entry.client
-
-    def _forget_closed_loops(self) -> None:
-        """Drop clients of asyncio loops closed without finalising async generators."""
-        for key in [k for k in self.loops if isinstance(k, asyncio.AbstractEventLoop)]:
-            if key.is_closed():
-                _finish(self.loops.pop(key))
+        client = self.async_
+        if client is None:
+            with self._lock:
+                client = self.async_
+                if client is None:
+                    client = self.async_ = factory()
+        return client
 
     def close_sync(self) -> None:
         with self._lock:
@@ -188,14 +122,10 @@ class _Clients:
             closer()
 
     async def close_async(self) -> None:
-        try:
-            key = _loop_key()
-        except RuntimeError:
-            return
-        entry = self.loops.pop(key, None)
-        if entry is not None:
-            _finish(entry)
-            await entry.client.close()
+        with self._lock:
+            client, self.async_ = self.async_, None
+        if client is not None:
+            await client.close()
 
 
 class ClientSettings(BaseModel):

@@ -37,13 +37,13 @@ def _free_url() -> str:
 
 def test_clients_are_created_on_first_use(server: FakeOllama) -> None:
     llm = ChatOllama(model="llama3.2", base_url=server.url)
-    assert llm._clients.sync is None and not llm._clients.loops
+    assert llm._clients.sync is None and llm._clients.async_ is None
     llm.invoke("hi")
     client = llm._clients.sync
     assert isinstance(client, ollama_lite.Client)
     llm.invoke("again")
     assert llm._clients.sync is client
-    assert not llm._clients.loops
+    assert llm._clients.async_ is None
 
 
 def test_one_instance_across_several_asyncio_runs(server: FakeOllama) -> None:
@@ -59,8 +59,10 @@ def test_one_instance_across_several_asyncio_runs(server: FakeOllama) -> None:
     first = asyncio.run(use())
     assert first == asyncio.run(use()) == asyncio.run(use())
     assert first[0] == "You said: hi"
-    # each loop's client was closed when its loop shut down
-    assert not llm._clients.loops and not emb._clients.loops
+    # one async client served every loop, and each loop's pool was closed when it ended
+    for model in (llm, emb):
+        assert model._clients.async_ is not None and model._clients.async_._pools == {}
+    assert server.wait_for_connections(0, timeout=5)
 
 
 # That loop's sockets can only be closed by the garbage collector (a ResourceWarning).
@@ -69,10 +71,11 @@ def test_a_loop_closed_without_shutting_down_is_forgotten(server: FakeOllama) ->
     llm = ChatOllama(model="llama3.2", base_url=server.url)
     loop = asyncio.new_event_loop()
     assert loop.run_until_complete(llm.ainvoke("hi")).content == "You said: hi"
-    loop.close()  # no shutdown_asyncgens(): the client cannot be closed in its loop
-    assert len(llm._clients.loops) == 1
+    loop.close()  # no shutdown_asyncgens(): the pool cannot be closed in its loop
+    client = llm._clients.async_
+    assert client is not None and len(client._pools) == 1
     assert asyncio.run(llm.ainvoke("hi")).content == "You said: hi"
-    assert not llm._clients.loops
+    assert client._pools == {}  # the dead loop's pool was forgotten, the new one closed
     del loop
     gc.collect()
 
@@ -94,7 +97,8 @@ def test_trio_runs(server: FakeOllama) -> None:
 
     trio.run(use)
     trio.run(use)
-    assert not llm._clients.loops and not emb._clients.loops
+    for model in (llm, emb):
+        assert model._clients.async_ is not None and model._clients.async_._pools == {}
 
 
 @pytest.mark.anyio
@@ -102,14 +106,15 @@ async def test_close_and_reopen(server: FakeOllama) -> None:
     emb = OllamaEmbeddings(model="nomic-embed-text", base_url=server.url)
     emb.embed_query("a")
     await emb.aembed_query("a")
-    first = next(iter(emb._clients.loops.values())).client
+    first = emb._clients.async_
+    assert first is not None
     await emb.aclose()
-    assert emb._clients.sync is None and not emb._clients.loops
+    assert emb._clients.sync is None and emb._clients.async_ is None
     assert len(await emb.aembed_query("a")) == 768  # a new client is made
-    assert next(iter(emb._clients.loops.values())).client is not first
+    assert emb._clients.async_ is not first
     async with emb:
         await emb.aembed_query("b")
-    assert not emb._clients.loops
+    assert emb._clients.async_ is None
 
 
 def test_context_manager_closes_the_sync_client(server: FakeOllama) -> None:

@@ -11,8 +11,8 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 import ollama_lite
+from ollama_lite._async_io import current_loop
 from ollama_lite.langchain import ChatOllama, OllamaEmbeddings, OllamaLLM
-from ollama_lite.langchain._client import _loop_key
 from ollama_lite.testing import FakeOllama
 
 
@@ -53,16 +53,15 @@ def test_a_tool_call_without_arguments_sends_an_empty_object(server: FakeOllama)
     assert sent["name"] == "get_time" and sent["arguments"] == {}
 
 
-def test_loop_key_ignores_a_half_imported_trio(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_loop_detection_ignores_a_half_imported_trio(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "trio", types.ModuleType("trio"))  # no .lowlevel yet
 
     async def key() -> object:
-        return _loop_key()
+        return current_loop()
 
     loop = asyncio.new_event_loop()
     try:
         assert loop.run_until_complete(key()) is loop
     finally:
         loop.close()
-    with pytest.raises(RuntimeError):
-        _loop_key()
+    assert current_loop() is None
