@@ -14,7 +14,8 @@ neither pydantic nor LangChain.
 
 from typing import TYPE_CHECKING
 
-from ._async_client import AsyncClient
+from ._async.client import AsyncClient
+from ._async.streams import AsyncStream
 from ._errors import (
     AuthenticationError,
     ConnectError,
@@ -31,8 +32,8 @@ from ._errors import (
 )
 from ._images import Image
 from ._parse import parse
-from ._streaming import AsyncStream, Stream
-from ._sync_client import Client
+from ._sync.client import Client
+from ._sync.streams import Stream
 from ._version import __version__
 from .types import (
     ChatResponse,

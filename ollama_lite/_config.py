@@ -14,31 +14,37 @@ import os
 import random
 import re
 import time
+import urllib.request
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import unquote
 
-import httpx
-
+from ._constants import (
+    DEFAULT_BACKOFF,
+    DEFAULT_HOST,
+    DEFAULT_MAX_BACKOFF,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_MAX_RETRY_AFTER,
+    DEFAULT_PORT,
+    RETRY_STATUSES,
+)
 from ._errors import RequestError
+from ._version import __version__
 
 __all__ = [
-    "DEFAULT_HOST",
-    "DEFAULT_TIMEOUT",
+    "TRANSPORT_SETTINGS",
+    "brings_own_transport",
+    "client_headers",
+    "sends_bearer",
+    "user_agent",
     "HostConfig",
     "RetryPolicy",
     "auth_headers",
     "resolve_host",
 ]
 
-DEFAULT_HOST = "http://127.0.0.1:11434"
-DEFAULT_PORT = 11434
-
-#: Connect within 10 s; wait up to 10 minutes between bytes of a response. For a stream the
-#: read timeout is the longest silence allowed between two chunks, which includes the time a
-#: model takes to load before its first token. Pass `timeout=None` to wait forever.
-DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=10.0)
 
 _BIND_ADDRESSES = {"0.0.0.0": "127.0.0.1", "::": "::1"}
 
@@ -176,7 +182,49 @@ def auth_headers(
     return merged
 
 
-RETRY_STATUSES = frozenset({429, 502, 503, 504})
+def user_agent() -> str:
+    """The User-Agent sent by default (the caller's own header wins)."""
+    import platform
+
+    return (
+        f"ollama-lite/{__version__} ({platform.machine()} {platform.system().lower()}) "
+        f"Python/{platform.python_version()}"
+    )
+
+
+def client_headers(
+    host: HostConfig, headers: Mapping[str, str] | None, api_key: str | None
+) -> dict[str, str]:
+    """Every request's headers: JSON defaults and the User-Agent, then `auth_headers`; the
+    caller's headers win over the defaults, whatever their case."""
+    merged = {
+        "Content-Type": "application/json",
+        "Accept": "application/json",
+        "User-Agent": user_agent(),
+    }
+    for name, value in auth_headers(host, headers, api_key).items():
+        for default in [key for key in merged if key.lower() == name.lower()]:
+            del merged[default]
+        merged[name] = value
+    return merged
+
+
+def sends_bearer(headers: Mapping[str, str]) -> bool:
+    """True when the Authorization header is a Bearer token (an API key)."""
+    authorization = next((v for k, v in headers.items() if k.lower() == "authorization"), "")
+    return authorization.startswith("Bearer ")
+
+
+#: httpx client settings that belong to its default transport; forwarded to ours.
+TRANSPORT_SETTINGS = ("verify", "cert", "trust_env", "http1", "http2", "limits")
+
+
+def brings_own_transport(httpx_kwargs: Mapping[str, Any]) -> bool:
+    """True when httpx must build the transports: the caller's, or proxied ones (httpx
+    reads proxy variables only when it builds the transport itself)."""
+    if any(key in httpx_kwargs for key in ("transport", "mounts", "proxy")):
+        return True
+    return bool(httpx_kwargs.get("trust_env", True) and urllib.request.getproxies())
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,13 +235,13 @@ class RetryPolicy:
     connection failures, and the statuses 429, 502, 503 and 504. The wait is the server's
     `Retry-After` when it gives one (up to `max_retry_after` seconds; a longer one is not
     waited for), else exponential backoff from `backoff` seconds, capped at `max_backoff`,
-    with full jitter.
+    with "equal jitter": a random wait between half the ceiling and the ceiling.
     """
 
-    max_retries: int = 2
-    backoff: float = 0.5
-    max_backoff: float = 8.0
-    max_retry_after: float = 60.0
+    max_retries: int = DEFAULT_MAX_RETRIES
+    backoff: float = DEFAULT_BACKOFF
+    max_backoff: float = DEFAULT_MAX_BACKOFF
+    max_retry_after: float = DEFAULT_MAX_RETRY_AFTER
 
     def __post_init__(self) -> None:
         if isinstance(self.max_retries, bool) or not isinstance(self.max_retries, int):
@@ -202,7 +250,7 @@ class RetryPolicy:
             raise RequestError("max_retries must be >= 0")
 
     def backoff_delay(self, attempt: int) -> float:
-        """Seconds to wait before retry number `attempt` (1-based), with full jitter."""
+        """Seconds to wait before retry number `attempt` (1-based), with equal jitter."""
         ceiling = min(self.max_backoff, self.backoff * (2 ** (attempt - 1)))
         return random.uniform(ceiling / 2, ceiling)
 
