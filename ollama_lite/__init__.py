@@ -30,6 +30,7 @@ from ._errors import (
     TimeoutError,
     TransportError,
 )
+from ._host_url import HostConfig, parse_host
 from ._images import Image
 from ._parse import parse
 from ._sync.client import Client
@@ -105,6 +106,7 @@ __all__ = [
     "EmbedResponse",
     "EmbeddingsResponse",
     "GenerateResponse",
+    "HostConfig",
     "Image",
     "InvalidResponseError",
     "ListResponse",
@@ -143,6 +145,7 @@ __all__ = [
     "generate",
     "list",
     "parse",
+    "parse_host",
     "ps",
     "pull",
     "push",

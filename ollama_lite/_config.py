@@ -1,158 +1,42 @@
-"""Where to connect and how: host parsing, credentials from the environment, timeouts, retries.
+"""How to connect: headers and credentials, the transport choice, the retry policy.
 
-Everything here is pure: no sockets, no clients. `resolve_host` follows the Ollama server's
-own rules for `OLLAMA_HOST` (envconfig.Host), so a value that works for `ollama serve` works
-here too.
+Everything here is pure: no sockets, no clients. The host-URL grammar is in `_host_url`.
 """
 
 from __future__ import annotations
 
-import base64
-import ipaddress
 import math
 import os
 import random
-import re
 import time
 import urllib.request
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote
 
 from ._constants import (
     DEFAULT_BACKOFF,
-    DEFAULT_HOST,
     DEFAULT_MAX_BACKOFF,
     DEFAULT_MAX_RETRIES,
     DEFAULT_MAX_RETRY_AFTER,
-    DEFAULT_PORT,
     RETRY_STATUSES,
 )
 from ._errors import RequestError
+from ._host_url import HostConfig, parse_host, resolve_host
 from ._version import __version__
 
 __all__ = [
+    "parse_host",
+    "resolve_host",
+    "HostConfig",
     "TRANSPORT_SETTINGS",
     "brings_own_transport",
     "client_headers",
     "sends_bearer",
     "user_agent",
-    "HostConfig",
     "RetryPolicy",
     "auth_headers",
-    "resolve_host",
 ]
-
-
-_BIND_ADDRESSES = {"0.0.0.0": "127.0.0.1", "::": "::1"}
-
-
-@dataclass(frozen=True, slots=True)
-class HostConfig:
-    """A parsed host: the base URL to send requests to, and Basic credentials taken from it."""
-
-    base_url: str
-    authorization: str | None = None
-
-    def __repr__(self) -> str:
-        # The credentials never show up in a repr.
-        auth = ", authorization=<redacted>" if self.authorization else ""
-        return f"HostConfig(base_url={self.base_url!r}{auth})"
-
-
-def _strip(value: str) -> str:
-    return value.strip().strip("\"'").strip()
-
-
-def _split_host_port(hostport: str) -> tuple[str, str] | None:
-    """Split `host:port` like Go's net.SplitHostPort; None when there is no port."""
-    if hostport.startswith("["):
-        end = hostport.find("]")
-        if end == -1 or not hostport[end + 1 :].startswith(":"):
-            return None
-        return hostport[1:end], hostport[end + 2 :]
-    if hostport.count(":") != 1:
-        return None
-    host, _, port = hostport.partition(":")
-    return host, port
-
-
-def _format_host(host: str) -> str:
-    try:
-        ip = ipaddress.ip_address(host)
-    except ValueError:
-        return host
-    return f"[{ip.compressed}]" if ip.version == 6 else ip.compressed
-
-
-def _without_credentials(value: str) -> str:
-    """`value` with any `user:password@` replaced, for messages."""
-    return re.sub(r"(?<=://)[^/@]*@", "<credentials>@", value)
-
-
-def resolve_host(host: str | None = None, env: Mapping[str, str] | None = None) -> HostConfig:
-    """Parse `host` (or `OLLAMA_HOST`, else the default) the way the Ollama server does.
-
-    - surrounding whitespace and quotes are removed;
-    - no scheme: `http` and port 11434, except bare `ollama.com`, which is `https` on 443;
-    - `http://` defaults to port 80 and `https://` to 443; an explicit port is kept;
-    - a path after the host is kept as a prefix (`https://example.com/ollama`);
-    - bare or bracketed IPv6 works (`::1`, `[::1]:8080`);
-    - bind addresses (`0.0.0.0`, `::`) become loopback addresses to connect to;
-    - `user:password@` becomes a Basic `Authorization` header and is removed from the URL.
-    """
-    if host is None:
-        host = (os.environ if env is None else env).get("OLLAMA_HOST", "")
-    if not isinstance(host, str):
-        raise RequestError(f"host must be a string, not {type(host).__name__}")
-    value = _strip(host)
-    if not value:
-        return HostConfig(DEFAULT_HOST)
-
-    scheme, sep, rest = value.partition("://")
-    default_port = str(DEFAULT_PORT)
-    if not sep:
-        scheme, rest = "http", value
-        if value.lower() == "ollama.com":
-            scheme, rest = "https", "ollama.com:443"
-    else:
-        scheme = scheme.lower()
-        if scheme == "http":
-            default_port = "80"
-        elif scheme == "https":
-            default_port = "443"
-        else:
-            shown = _without_credentials(value)
-            raise RequestError(f"host {shown!r} has scheme {scheme!r}; use http:// or https://")
-
-    hostport, _, path = rest.partition("/")
-    authorization = None
-    if "@" in hostport:
-        userinfo, _, hostport = hostport.rpartition("@")
-        user, _, password = userinfo.partition(":")
-        token = base64.b64encode(f"{unquote(user)}:{unquote(password)}".encode()).decode()
-        authorization = f"Basic {token}"
-
-    split = _split_host_port(hostport)
-    if split is None:
-        hostname, port = hostport.strip("[]"), default_port
-    else:
-        hostname, port = split
-    hostname = _BIND_ADDRESSES.get(hostname, hostname) or "127.0.0.1"
-    if not port.isdigit() or not 0 < int(port) <= 65535:
-        warnings.warn(
-            f"invalid port {port!r} in host {hostname!r}; using {default_port}",
-            stacklevel=2,
-        )
-        port = default_port
-
-    base = f"{scheme}://{_format_host(hostname)}:{int(port)}"
-    path = path.strip("/")
-    if path:
-        base = f"{base}/{path}"
-    return HostConfig(base, authorization)
 
 
 def auth_headers(

@@ -46,6 +46,8 @@ def read_image_files(paths: Iterable[os.PathLike[str]]) -> ImageFiles:
     `OSError`, so the request builder reports it where the image appears."""
     files = ImageFiles()
     for path in paths:
+        if files.get(path) is not None:
+            continue  # the same path object twice: read once
         try:
             with open(path, "rb") as file:
                 files.add(path, file.read())
