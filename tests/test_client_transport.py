@@ -46,7 +46,9 @@ def test_proxy_variables_leave_the_transports_to_httpx(monkeypatch: pytest.Monke
     monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:3128")
     monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:3128")
     client = ollama_lite.Client()
-    assert client._session.http_clients.first._mounts, "httpx must mount the proxies it reads from the environment"  # type: ignore[attr-defined]
+    assert client._session.http_clients.first._mounts, (
+        "httpx must mount the proxies it reads from the environment"
+    )  # type: ignore[attr-defined]
     assert ollama_lite.Client(trust_env=False)._session.http_clients.first._mounts == {}  # type: ignore[attr-defined]
 
 
@@ -79,5 +81,7 @@ def test_one_async_client_in_two_threads_keeps_one_pool_per_loop() -> None:
             thread.join()
         assert errors == []
         assert len(pools[0]) == 1 and len(pools[1]) == 1 and pools[0] != pools[1]
-        assert client._session.http_clients.by_loop == {}  # each loop's pool was closed when its loop ended
+        assert (
+            client._session.http_clients.by_loop == {}
+        )  # each loop's pool was closed when its loop ended
         assert server.wait_for_connections(0, timeout=5)

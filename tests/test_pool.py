@@ -1,5 +1,5 @@
-"""The linear connection pool (`ollama_lite._compat.httpcore_linear_pool`) against real loopback servers, and its
-assignment pass against httpcore's on the same pool states."""
+"""The linear connection pool (`ollama_lite._compat.httpcore_linear_pool`) against real
+loopback servers, and its assignment pass against httpcore's on the same pool states."""
 
 from __future__ import annotations
 

@@ -61,7 +61,10 @@ def test_one_instance_across_several_asyncio_runs(server: FakeOllama) -> None:
     assert first[0] == "You said: hi"
     # one async client served every loop, and each loop's pool was closed when it ended
     for model in (llm, emb):
-        assert model._clients.async_ is not None and model._clients.async_._session.http_clients.by_loop == {}
+        assert (
+            model._clients.async_ is not None
+            and model._clients.async_._session.http_clients.by_loop == {}
+        )
     assert server.wait_for_connections(0, timeout=5)
 
 
@@ -75,7 +78,9 @@ def test_a_loop_closed_without_shutting_down_is_forgotten(server: FakeOllama) ->
     client = llm._clients.async_
     assert client is not None and len(client._session.http_clients.by_loop) == 1
     assert asyncio.run(llm.ainvoke("hi")).content == "You said: hi"
-    assert client._session.http_clients.by_loop == {}  # the dead loop's pool was forgotten, the new one closed
+    assert (
+        client._session.http_clients.by_loop == {}
+    )  # the dead loop's pool was forgotten, the new one closed
     del loop
     gc.collect()
 
@@ -98,7 +103,10 @@ def test_trio_runs(server: FakeOllama) -> None:
     trio.run(use)
     trio.run(use)
     for model in (llm, emb):
-        assert model._clients.async_ is not None and model._clients.async_._session.http_clients.by_loop == {}
+        assert (
+            model._clients.async_ is not None
+            and model._clients.async_._session.http_clients.by_loop == {}
+        )
 
 
 @pytest.mark.anyio
