@@ -36,12 +36,13 @@ from collections.abc import Iterable
 _WIDTH = 12  # sign or blank, "0.dddddddd", comma
 _SIGNS = [bytes(45 if byte >> bit & 1 else 32 for bit in range(8)) for byte in range(256)]
 _WORD = re.compile(r"\w+")
-_STOP_WORDS = frozenset(
+_STOP_TEXT = (
     "a about an and any are as at be been but by can could did do does for from had has have "
     "he her his how i if in into is it its me my no not of on or our she so than that the "
     "their them then there these they this those to too us was we were what when where which "
-    "who why will with would you your".split()
+    "who why will with would you your"
 )
+_STOP_WORDS = frozenset(_STOP_TEXT.split())
 
 
 def _digest(seed: str, text: str, size: int) -> bytes:
@@ -161,7 +162,7 @@ class EmbeddingCache:
 
 @functools.lru_cache(maxsize=16)
 def _legacy_values(seed: str, dim: int) -> tuple[list[str], list[str]]:
-    positive = ["%.6f" % a for a in _profile(seed, dim)]
+    positive = [f"{a:.6f}" for a in _profile(seed, dim)]
     return positive, ["-" + value for value in positive]
 
 
@@ -169,6 +170,4 @@ def legacy_vector_json(seed: str, text: str, dim: int) -> str:
     """The legacy ``/api/embeddings`` vector: same direction as ``/api/embed``'s, unnormalised."""
     positive, negative = _legacy_values(seed, dim)
     bits = sign_bits(seed, text, (dim + 7) // 8)
-    return ",".join(
-        negative[i] if bits >> i & 1 else positive[i] for i in range(dim)
-    )
+    return ",".join(negative[i] if bits >> i & 1 else positive[i] for i in range(dim))
