@@ -75,9 +75,8 @@ class FakeOllama:
             token_delay, reply_tokens, version, record_requests, record_body_limit
         )
         self._state = State(specs, self._settings, max_recorded_requests)
-        self._state.scheduler.configure(
-            Capacity(num_parallel, max_queue, request_seconds, embed_seconds_per_text)
-        )
+        self._capacity = Capacity(num_parallel, max_queue, request_seconds, embed_seconds_per_text)
+        self._state.scheduler.configure(self._capacity)
         self._faults = FaultRules()
         self._app = FakeOllamaApp(self._state, self._faults, lambda: self._server)
         self._host = host
@@ -248,7 +247,7 @@ class FakeOllama:
             return {digest: size for digest, (size, _) in self._state.blobs.items()}
 
     def reset(self) -> None:
-        """Back to the initial state: models, blobs, requests, faults and counters."""
+        """Back to the initial state: models, blobs, requests, faults, counters, capacity."""
         state = self._state
         with state.lock:
             state.reset_models()
@@ -257,6 +256,7 @@ class FakeOllama:
             state.cancelled_streams = state.cancelled_requests = 0
             state.clients.clear()
         state.counters.reset()
+        state.scheduler.configure(self._capacity)
         self._faults.clear()
 
     # -- requests --------------------------------------------------------------------------
