@@ -31,7 +31,7 @@ import hashlib
 import math
 import re
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 _WIDTH = 12  # sign or blank, "0.dddddddd", comma
 _SIGNS = [bytes(45 if byte >> bit & 1 else 32 for bit in range(8)) for byte in range(256)]
@@ -54,8 +54,8 @@ def _bits(seed: str, text: str, size: int) -> int:
     return int.from_bytes(_digest(seed, text, size), "little")
 
 
-def _majority(vectors: Iterable[int], count: int, tiebreak: int, mask: int) -> int:
-    """Bitwise majority of ``count`` bit vectors; where exactly half are set, ``tiebreak``.
+def _majority(vectors: Iterable[int], count: int, tiebreak: Callable[[], int], mask: int) -> int:
+    """Bitwise majority of ``count`` bit vectors; where exactly half are set, ``tiebreak()``.
 
     The per-bit counts are kept bit-sliced (``planes[j]`` holds bit ``j`` of every count), so
     adding a vector is a ripple-carry of a few integer operations.
@@ -83,7 +83,7 @@ def _majority(vectors: Iterable[int], count: int, tiebreak: int, mask: int) -> i
             equal &= ~plane
     if odd:
         return above | equal
-    return above | (equal & tiebreak)
+    return above | (equal & tiebreak()) if equal else above
 
 
 def _stem(word: str) -> str:
@@ -103,20 +103,22 @@ def _word_bits(seed: str, word: str, size: int) -> int:
     padded = f"<{word}>"
     whole = _bits(seed, "\x01" + word, size)
     trigrams = [_bits(seed, padded[i : i + 3], size) for i in range(len(padded) - 2)]
-    return _majority([whole, *trigrams], len(trigrams) + 1, whole, (1 << 8 * size) - 1)
+    return _majority([whole, *trigrams], len(trigrams) + 1, lambda: whole, (1 << 8 * size) - 1)
 
 
+@functools.lru_cache(maxsize=4096)
 def sign_bits(seed: str, text: str, size: int) -> int:
     """The sign bits (``size`` bytes' worth) of ``text``'s vector under model ``seed``."""
     words = _WORD.findall(text.lower())
     content = [word for word in words if word not in _STOP_WORDS] or words
     if len(content) == 1:
         return _word_bits(seed, content[0], size)
-    whole = _bits(seed, "\x02" + text, size)
     if not content:
-        return whole
+        return _bits(seed, "\x02" + text, size)
     vectors = (_word_bits(seed, word, size) for word in content)
-    return _majority(vectors, len(content), whole, (1 << 8 * size) - 1)
+    return _majority(
+        vectors, len(content), lambda: _bits(seed, "\x02" + text, size), (1 << 8 * size) - 1
+    )
 
 
 def _profile(seed: str, dim: int) -> list[float]:
@@ -169,5 +171,7 @@ def _legacy_values(seed: str, dim: int) -> tuple[list[str], list[str]]:
 def legacy_vector_json(seed: str, text: str, dim: int) -> str:
     """The legacy ``/api/embeddings`` vector: same direction as ``/api/embed``'s, unnormalised."""
     positive, negative = _legacy_values(seed, dim)
-    bits = sign_bits(seed, text, (dim + 7) // 8)
-    return ",".join(negative[i] if bits >> i & 1 else positive[i] for i in range(dim))
+    size = (dim + 7) // 8
+    signs = b"".join(map(_SIGNS.__getitem__, sign_bits(seed, text, size).to_bytes(size, "little")))
+    pairs = zip(signs[:dim], positive, negative, strict=True)
+    return ",".join([n if s == 45 else p for s, p, n in pairs])
