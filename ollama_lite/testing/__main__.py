@@ -80,18 +80,21 @@ def main(argv: list[str] | None = None) -> int:
     if hasattr(signal, "SIGUSR1"):
         signal.signal(signal.SIGUSR1, on_outage)
         signal.signal(signal.SIGUSR2, on_outage)
-    server = FakeOllama(
-        args.host,
-        args.port,
-        token_delay=args.token_delay,
-        reply_tokens=args.reply_tokens,
-        embedding_dim=args.embedding_dim,
-        record_requests=not args.no_record,
-        num_parallel=args.num_parallel,
-        max_queue=args.max_queue,
-        request_seconds=args.request_seconds,
-        embed_seconds_per_text=args.embed_seconds_per_text,
-    )
+    try:
+        server = FakeOllama(
+            args.host,
+            args.port,
+            token_delay=args.token_delay,
+            reply_tokens=args.reply_tokens,
+            embedding_dim=args.embedding_dim,
+            record_requests=not args.no_record,
+            num_parallel=args.num_parallel,
+            max_queue=args.max_queue,
+            request_seconds=args.request_seconds,
+            embed_seconds_per_text=args.embed_seconds_per_text,
+        )
+    except (TypeError, ValueError) as exc:
+        parser.error(str(exc))
     with server:
         print(server.url, flush=True)
         print("fake Ollama is running; press Ctrl-C to stop", file=sys.stderr, flush=True)

@@ -379,6 +379,9 @@ class FakeOllama:
         server, loop = self._server, self._loop
         if server is None or loop is None:
             raise RuntimeError("FakeOllama is not running")
+        if threading.current_thread() is self._thread:  # called from a handler: no waiting
+            loop.create_task(server.relisten())
+            return
         asyncio.run_coroutine_threadsafe(server.relisten(), loop).result(10)
 
     def drop_connections(self) -> int:
@@ -386,11 +389,6 @@ class FakeOllama:
         result: list[int] = []
         self._on_loop(lambda server: result.append(server.drop(None)))
         return result[0]
-
-    @property
-    def server(self) -> Server | None:
-        """The uvicorn server while running (control routes and faults act through it)."""
-        return self._server
 
     def _on_loop(self, action: Callable[[Server], None]) -> None:
         server, loop = self._server, self._loop

@@ -12,7 +12,8 @@ class ServerStats:
 
     ``requests``: requests received per path; ``served``: complete 2xx responses per path;
     ``running``/``queued``: model requests holding a slot / waiting for one now, with their
-    maxima since the last reset (``max_running_by_model`` per model name as requested);
+    maxima since the last reset (``max_running_by_model`` by full model name, such as
+    ``nomic-embed-text:latest``);
     ``busy_responses``: 503 answers (queue full or an injected ``busy`` fault);
     ``dropped_connections``: connections the server cut (kill, ``drop_connections``, the
     ``disconnect`` fault).

@@ -7,9 +7,13 @@ concurrency is asserted through the server's own counts, not through wall-clock 
 from __future__ import annotations
 
 import contextlib
+import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import anyio
 import httpx
@@ -18,6 +22,7 @@ import pytest
 import ollama_lite
 from ollama_lite.testing import Capacity, FakeOllama
 
+ROOT = Path(__file__).resolve().parents[2]
 BUSY_TEXT = "server busy, please try again.  maximum pending requests exceeded"
 
 
@@ -255,3 +260,15 @@ def test_control_routes_read_and_change_capacity(fake: FakeOllama, client: httpx
         assert stats["max_running_by_model"] == {"nomic-embed-text:latest": 1}
     finally:
         fake.capacity = Capacity()
+
+
+def test_cli_refuses_a_bad_capacity() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "ollama_lite.testing", "--port", "0", "--num-parallel", "0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), *sys.path])},
+    )
+    assert result.returncode == 2
+    assert "num_parallel must be at least 1, got 0" in result.stderr
