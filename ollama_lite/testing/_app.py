@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 import msgspec
 
 from ._asgi import AbortConnection, Exchange, Receive, Scope, Send
+from ._control import PREFIX as CONTROL_PREFIX
 from ._control import Control
 from ._embed import Embedding
 from ._faults import Fault, FaultPlan, FaultRules
@@ -76,7 +77,7 @@ class FakeOllamaApp:
         ex = Exchange(scope, receive, send, self.state)
         try:
             await self._dispatch(ex)
-            if ex.completed and 200 <= ex.status < 300 and not ex.dropped:
+            if ex.completed and 200 <= ex.status < 300 and not ex.dropped and not ex.control:
                 self.state.counters.completed(ex.path)
         except HTTPError as exc:
             if not ex.started:
@@ -98,7 +99,9 @@ class FakeOllamaApp:
 
     async def _dispatch(self, ex: Exchange) -> None:
         path = ex.path
-        self.state.counters.received(path)
+        ex.control = path.startswith(CONTROL_PREFIX)
+        if not ex.control:  # control requests are neither counted nor recorded
+            self.state.counters.received(path)
         methods = self.routes.get(path)
         if methods is None and path.startswith(_BLOBS_PREFIX) and len(path) > len(_BLOBS_PREFIX):
             methods = self.blob_routes
@@ -115,7 +118,8 @@ class FakeOllamaApp:
                     ex.data = msgspec.json.decode(ex.body)
                 except msgspec.DecodeError:
                     ex.data = None
-            ex.record(ex.body, len(ex.body))
+            if not ex.control:
+                ex.record(ex.body, len(ex.body))
 
         plan = self._plan(ex)
         if plan is not None:

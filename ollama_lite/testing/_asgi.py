@@ -36,6 +36,7 @@ class Exchange:
         "_watch",
         "body",
         "completed",
+        "control",
         "data",
         "dropped",
         "headers",
@@ -64,6 +65,7 @@ class Exchange:
         self.plan: FaultPlan | None = None
         self.started = False
         self.completed = False
+        self.control = False
         self.status = 0
         self.streaming = False
         self.dropped = False

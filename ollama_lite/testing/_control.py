@@ -4,7 +4,8 @@
 ``{"drop_connections": true, "revive_after": null}`` (both optional) kills the server as
 :meth:`FakeOllama.kill` does, after answering; ``POST /_fake/drop`` cuts every other open
 connection and answers ``{"dropped": n}``; ``GET /_fake/capacity`` returns the capacity model
-and ``POST /_fake/capacity`` changes the fields it names. Real Ollama answers 404 there.
+and ``POST /_fake/capacity`` changes the fields it names. These requests are neither
+recorded nor counted in the statistics. Real Ollama answers 404 there.
 """
 
 from __future__ import annotations

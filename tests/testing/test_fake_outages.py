@@ -241,7 +241,8 @@ def test_control_routes_kill_and_drop_from_another_client() -> None:
         wait_until(lambda: server.accepting)
         stats = httpx.get(f"{server.url}/_fake/stats").json()
         assert stats["dropped_connections"] == 1
-        assert stats["served"]["/_fake/kill"] == 1
+        assert stats["requests"] == {"/api/chat": 1} and stats["served"] == {}
+        assert all(not r.path.startswith("/_fake/") for r in server.requests)
         bad = httpx.post(f"{server.url}/_fake/kill", json={"revive_after": "soon"})
         assert bad.status_code == 400 and server.accepting
 
