@@ -172,8 +172,6 @@ class AllHostsFailedError(OllamaError):
     """
 
     def __init__(self, what: str, failures: dict[str, BaseException]) -> None:
-        lines = "; ".join(
-            f"{host}: {type(exc).__name__}: {exc}" for host, exc in failures.items()
-        )
+        lines = "; ".join(f"{host}: {type(exc).__name__}: {exc}" for host, exc in failures.items())
         super().__init__(f"{what} failed on every host ({lines})")
         self.failures = failures
