@@ -22,11 +22,10 @@ __all__ = ["HostSlot", "Scheduler", "Ticket"]
 class Ticket:
     """One caller's place in line. `host` is the index it was given, or None while waiting."""
 
-    __slots__ = ("attempts", "host", "model", "probe", "texts")
+    __slots__ = ("attempts", "host", "model", "probe")
 
-    def __init__(self, model: str = "", texts: int = 0) -> None:
+    def __init__(self, model: str = "") -> None:
         self.model = model
-        self.texts = texts
         self.host: int | None = None
         self.probe = False
         # Failures of this caller's request per host index (for max_attempts).
@@ -44,7 +43,6 @@ class HostSlot:
     health: HostHealth
     in_flight: int = 0
     done: int = 0
-    texts: int = 0
     failures: dict[str, int] = field(default_factory=dict)
 
 
@@ -164,7 +162,6 @@ class Scheduler:
         """The ticket's request was answered: free the slot, count it, reset the host."""
         slot = self._release(ticket)
         slot.done += 1
-        slot.texts += ticket.texts
         slot.health.record_success()
 
     def failed(
@@ -231,7 +228,6 @@ class Scheduler:
                     if slot.health.state(now) == "cooling"
                     else 0.0,
                     missing_models=tuple(sorted(slot.health.missing_models)),
-                    texts=slot.texts,
                 )
                 for slot in self.hosts
             ),

@@ -23,7 +23,6 @@ class HostStats:
     state: str = "healthy"
     cooling_for: float = 0.0
     missing_models: tuple[str, ...] = ()
-    texts: int = 0
 
     @property
     def failed(self) -> int:
