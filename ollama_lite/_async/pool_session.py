@@ -63,13 +63,11 @@ def call_kind(call: Call[Any]) -> CallKind:
     return "any"
 
 
-def tag_host(result: object, host: str) -> None:
-    """Record on a response which host answered it (responses have a `host` attribute)."""
-    if hasattr(result, "host") and not isinstance(result, type):
-        try:
-            setattr(result, "host", host)  # noqa: B010
-        except (AttributeError, TypeError):
-            pass
+def tag_host(result: Any, host: str) -> Any:
+    """`result` saying which host answered it (every response type has a `host` field)."""
+    if hasattr(result, "host"):
+        result.host = host
+    return result
 
 
 class AsyncPoolSession:
