@@ -8,6 +8,7 @@ built with `max_retries=0`; the routing, cooldown and retry rules are the pure o
 
 from __future__ import annotations
 
+import copy
 import logging
 import random
 import threading
@@ -94,6 +95,7 @@ class AsyncPoolSession:
             max_in_flight=max_in_flight_per_host,
             cooldown=cooldown,
             max_cooldown=max_cooldown,
+            max_attempts=max_attempts,
             rng=rng,
         )
         self._max_attempts = max_attempts
@@ -118,8 +120,9 @@ class AsyncPoolSession:
         assert ticket.host is not None
         name = self.names[ticket.host]
         self._release(ticket, None)
-        tag_host(result, name)
-        return result
+        if result is call.empty:
+            result = copy.copy(result)  # a shared constant: tag a copy
+        return tag_host(result, name)  # type: ignore[no-any-return]
 
     async def stream(self, call: Call[T]) -> AsyncStream[T]:
         """A stream from the first host that starts one; it stays on that host."""
@@ -219,10 +222,11 @@ class AsyncPoolSession:
                     await self._run_probe(ticket, client)
                 return await send(client)
             except Exception as exc:
-                failure = classify(
-                    exc, "any" if ticket.probe else kind, retry_generation=self._retry_generation
-                )
+                # A failed probe (GET /api/version) never did the call's work: try elsewhere.
                 probing = ticket.probe
+                failure = classify(
+                    exc, "idempotent" if probing else kind, retry_generation=self._retry_generation
+                )
                 with self._lock:
                     self._settle_failure(ticket, exc, failure)
                     self._signal.notify()

@@ -47,9 +47,10 @@ class HostSlot:
 
 
 class Scheduler:
-    """Routes tickets to hosts: healthy ones first by fewest in flight, ties at random.
+    """Routes tickets to hosts: by fewest in flight among healthy hosts, ties at random.
 
-    Never more than `max_in_flight` tickets hold one host. Waiting tickets are served in the
+    A retried ticket goes first to the hosts it failed on least, and never to one it failed
+    on `max_attempts` times. Never more than `max_in_flight` tickets hold one host. Waiting tickets are served in the
     order they arrived (a ticket that no host can take right now, e.g. because every host
     with its model is full, does not hold back those behind it that can run).
     """
@@ -61,6 +62,7 @@ class Scheduler:
         max_in_flight: int = 2,
         cooldown: float = 1.0,
         max_cooldown: float = 30.0,
+        max_attempts: int | None = None,
         rng: random.Random | None = None,
     ) -> None:
         if not names:
@@ -68,6 +70,8 @@ class Scheduler:
         if max_in_flight < 1:
             raise ValueError("max_in_flight must be >= 1")
         self.max_in_flight = max_in_flight
+        # A ticket is not sent again to a host that failed it this many times.
+        self.max_attempts = max_attempts
         self.hosts = [
             HostSlot(name, HostHealth(cooldown=cooldown, max_cooldown=max_cooldown))
             for name in names
@@ -122,16 +126,21 @@ class Scheduler:
         return served
 
     def _pick(self, ticket: Ticket, now: float) -> int | None:
+        # A retry prefers the hosts this ticket failed on least; then fewest in flight.
         best: list[int] = []
-        fewest = self.max_in_flight
+        best_key: tuple[int, int] | None = None
         for index, slot in enumerate(self.hosts):
             if slot.in_flight >= self.max_in_flight or slot.health.lacks(ticket.model):
                 continue
+            failed_here = ticket.attempts.get(index, 0)
+            if self.max_attempts is not None and failed_here >= self.max_attempts:
+                continue
             if slot.health.state(now) not in ("healthy", "probe_due"):
                 continue
-            if slot.in_flight < fewest:
-                fewest, best = slot.in_flight, [index]
-            elif slot.in_flight == fewest:
+            key = (failed_here, slot.in_flight)
+            if best_key is None or key < best_key:
+                best_key, best = key, [index]
+            elif key == best_key:
                 best.append(index)
         if not best:
             return None

@@ -175,3 +175,28 @@ def test_bad_settings() -> None:
         Scheduler([])
     with pytest.raises(ValueError):
         Scheduler(["a"], max_in_flight=0)
+
+
+def test_a_retry_prefers_hosts_it_failed_on_least_and_stops_at_max_attempts() -> None:
+    s = Scheduler(["a", "b"], max_in_flight=2, cooldown=0.0, max_attempts=2)
+    t = Ticket()
+    s.submit(t)
+    s.dispatch(0.0)
+    first = t.host
+    assert first is not None
+    s.failed(t, "dropped", 0.0, unwell=True)  # no rest: the host may be probed at once
+    s.submit(t, front=True)
+    s.dispatch(0.0)
+    assert t.host == 1 - first
+    s.failed(t, "dropped", 0.0, unwell=True)
+    s.submit(t, front=True)
+    s.dispatch(0.0)
+    assert t.host is not None and t.probe  # both failed once: either, probed first
+    s.failed(t, "dropped", 0.0, unwell=True)
+    s.submit(t, front=True)
+    s.dispatch(0.0)
+    assert t.host is not None and t.attempts.get(t.host, 0) == 1  # the one failed on less
+    s.failed(t, "dropped", 0.0, unwell=True)
+    s.submit(t, front=True)
+    assert s.dispatch(0.0) == []  # every host failed it twice
+    assert s.exhausted(t, 2)
