@@ -50,9 +50,9 @@ class Scheduler:
     """Routes tickets to hosts: by fewest in flight among healthy hosts, ties at random.
 
     A retried ticket goes first to the hosts it failed on least, and never to one it failed
-    on `max_attempts` times. Never more than `max_in_flight` tickets hold one host. Waiting tickets are served in the
-    order they arrived (a ticket that no host can take right now, e.g. because every host
-    with its model is full, does not hold back those behind it that can run).
+    on `max_attempts` times. Never more than `max_in_flight` tickets hold one host. Waiting
+    tickets are served in the order they arrived (a ticket that no host can take right now,
+    e.g. because every host with its model is full, does not hold back those behind it).
     """
 
     def __init__(

@@ -165,12 +165,12 @@ async def test_per_host_cap_and_first_come_first_served() -> None:
         return healthy(request)
 
     transport = httpx.MockTransport(slow)
-    async with AsyncHostPool([A], transport=transport, max_in_flight_per_host=2) as p:
-        async with anyio.create_task_group() as group:
-            for index in range(8):
-                group.start_soon(p.embed, "m", [f"t{index}"])
-                await anyio.sleep(0.001)  # a defined arrival order
-                assert p.stats().in_flight <= 2
+    p = AsyncHostPool([A], transport=transport, max_in_flight_per_host=2)
+    async with p, anyio.create_task_group() as group:
+        for index in range(8):
+            group.start_soon(p.embed, "m", [f"t{index}"])
+            await anyio.sleep(0.001)  # a defined arrival order
+            assert p.stats().in_flight <= 2
     assert peak == 2
     assert [f't{i}"' in body for i, body in enumerate(order)] == [True] * 8
 
