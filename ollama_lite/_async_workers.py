@@ -83,10 +83,13 @@ class Workers:
         exc_type: type[BaseException] | None,
         exc: BaseException | None,
         tb: TracebackType | None,
-    ) -> bool | None:
+    ) -> None:
+        # Jobs never raise (their exceptions are results), so whatever ends the block is the
+        # caller's: cancel the jobs, close the group as if the block ended normally, and let
+        # the caller's exception go on unchanged (not wrapped in an exception group).
         self._group.cancel_scope.cancel()
         try:
-            return bool(await self._group.__aexit__(exc_type, exc, tb))
+            await self._group.__aexit__(None, None, None)
         finally:
             self._send.close()
             self._receive.close()

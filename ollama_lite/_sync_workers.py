@@ -71,10 +71,9 @@ class Workers:
         exc_type: type[BaseException] | None,
         exc: BaseException | None,
         tb: TracebackType | None,
-    ) -> bool | None:
+    ) -> None:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
-        return None
 
     def start(self, job: Callable[..., Any], *args: Any) -> None:
         """Start `job(*args)` in a thread."""
