@@ -20,7 +20,13 @@ import msgspec
 from .. import _protocol as protocol
 from .._async_workers import Signal, monotonic
 from .._config import HostConfig
-from .._errors import AllHostsFailedError, OllamaError, RequestError, ResponseError
+from .._errors import (
+    AllHostsFailedError,
+    ModelNotFoundError,
+    OllamaError,
+    RequestError,
+    ResponseError,
+)
 from .._hosts import CallKind, Failure, PoolStats, Scheduler, Ticket, classify
 from .._protocol import Call
 from .client import AsyncClient
@@ -163,7 +169,7 @@ class AsyncPoolSession:
                         return ticket.host
                     if self._scheduler.unservable(ticket):
                         self._scheduler.withdraw(ticket)
-                        raise _last(failures)
+                        raise _last(failures, ticket.model)
                     timeout = self._scheduler.next_change(monotonic())
                     token = self._signal.arm()
                 await self._signal.wait(token, timeout)
@@ -267,11 +273,11 @@ class AsyncPoolSession:
             self._scheduler.probe_passed(ticket)
 
 
-def _last(failures: dict[str, BaseException]) -> BaseException:
-    """The error to raise when no host has the model: the last 404."""
+def _last(failures: dict[str, BaseException], model: str) -> BaseException:
+    """The error to raise when no host has the model: the last 404 seen."""
     if failures:
         return list(failures.values())[-1]
-    return RequestError("no host of this pool can take the call")
+    return ModelNotFoundError(f"model {model!r} not found on any host of this pool", 404)
 
 
 class AsyncPooledStream(AsyncStream[T]):
