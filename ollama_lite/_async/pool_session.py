@@ -25,7 +25,6 @@ from .._errors import (
     ModelNotFoundError,
     OllamaError,
     RequestError,
-    ResponseError,
 )
 from .._hosts import CallKind, Failure, PoolStats, Scheduler, Ticket, classify
 from .._protocol import Call
@@ -204,9 +203,7 @@ class AsyncPoolSession:
                 retry_after=failure.retry_after,
                 missing_model=failure.missing_model,
             )
-        elif isinstance(error, (ResponseError, OllamaError)) and not isinstance(
-            error, RequestError
-        ):
+        elif isinstance(error, OllamaError) and not isinstance(error, RequestError):
             self._scheduler.answered(ticket)  # the server answered; the error is the caller's
         else:
             self._scheduler.withdraw(ticket)
