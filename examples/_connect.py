@@ -48,3 +48,27 @@ def ollama_host() -> Iterator[str | None]:
     with FakeOllama() as server:
         print(f"No Ollama server answered; using the bundled fake Ollama at {server.url}")
         yield server.url
+
+
+@contextlib.contextmanager
+def ollama_hosts(count: int) -> Iterator[list[str] | None]:
+    """Yield the hosts for a pool (None: OLLAMA_HOSTS, else OLLAMA_HOST, as set), starting
+    `count` bundled fake servers when no server is configured or answering."""
+    if os.environ.get("OLLAMA_LITE_FAKE") != "1":
+        listed = os.environ.get("OLLAMA_HOSTS", "").strip()
+        real = listed or _answers()
+        if real:
+            print(f"Using the Ollama servers at {real}")
+            yield None
+            return
+    try:
+        from ollama_lite.testing import FakeOllama
+    except ImportError:
+        raise SystemExit(
+            "No Ollama server answers and the fake server is not installed: "
+            'pip install "ollama-lite[testing]"'
+        ) from None
+    with contextlib.ExitStack() as stack:
+        urls = [stack.enter_context(FakeOllama()).url for _ in range(count)]
+        print(f"No Ollama server answered; using the bundled fake Ollama at {', '.join(urls)}")
+        yield urls

@@ -3,6 +3,7 @@
 ```
 OllamaError
 ├── RequestError            bad input, raised before anything is sent (also a ValueError)
+│   └── BatchInputError     embed_many: a bad text (batch_index, position)
 ├── TransportError          the request or response did not make it across
 │   ├── ConnectError        nothing answers at the host (also a builtin ConnectionError)
 │   ├── TimeoutError        connect, read, write or pool timeout (also a builtin TimeoutError)
@@ -11,7 +12,9 @@ OllamaError
 │   ├── ModelNotFoundError  404: the model is not on the server; pull it
 │   ├── ServerBusyError     503: the server's queue is full; retried per policy first
 │   ├── AuthenticationError 401/403 (signin_url when the server gives one)
-│   └── StreamError         an {"error": ...} line inside a 200 stream
+│   ├── StreamError         an {"error": ...} line inside a 200 stream
+│   └── BatchEmbedError     embed_many: the server refused a batch (batch_index, position)
+├── AllHostsFailedError     a pool's every host failed the call (failures: host -> error)
 └── InvalidResponseError    the body is not the JSON its type promises (keeps msgspec's path)
 ```
 
@@ -26,7 +29,10 @@ import builtins
 import msgspec
 
 __all__ = [
+    "AllHostsFailedError",
     "AuthenticationError",
+    "BatchEmbedError",
+    "BatchInputError",
     "ConnectError",
     "InvalidResponseError",
     "ModelNotFoundError",
@@ -130,3 +136,42 @@ class InvalidResponseError(OllamaError):
 
     The message keeps msgspec's JSON path (e.g. `$.message.tool_calls[0]`).
     """
+
+
+class BatchInputError(RequestError):
+    """embed_many: a text is empty, not a string, or of another kind than the texts before it.
+
+    `batch_index` is the batch it belongs to and `position` its place in the input (from 0);
+    the batch was not sent.
+    """
+
+    def __init__(self, error: str, *, batch_index: int, position: int) -> None:
+        super().__init__(error)
+        self.batch_index = batch_index
+        self.position = position
+
+
+class BatchEmbedError(ResponseError):
+    """embed_many: the server refused a batch, e.g. a text longer than the model's context
+    with `truncate=False`. `batch_index` names the batch; `position` the input position of
+    the offending text (None when the server's answer does not depend on one text)."""
+
+    def __init__(
+        self, error: str, status_code: int, *, batch_index: int, position: int | None
+    ) -> None:
+        super().__init__(error, status_code)
+        self.batch_index = batch_index
+        self.position = position
+
+
+class AllHostsFailedError(OllamaError):
+    """Every host of a pool failed the call as many times as the pool allows.
+
+    `failures` maps each host (base URL, no credentials) to its last failure; the message
+    lists them. The last failure is also the `__cause__`.
+    """
+
+    def __init__(self, what: str, failures: dict[str, BaseException]) -> None:
+        lines = "; ".join(f"{host}: {type(exc).__name__}: {exc}" for host, exc in failures.items())
+        super().__init__(f"{what} failed on every host ({lines})")
+        self.failures = failures

@@ -15,6 +15,10 @@ import msgspec
 
 __all__ = ["SubscriptableStruct"]
 
+# Fields ollama_lite adds to responses (not the server's): left out of `dict(resp)` and
+# `model_dump()` while unset, so those match the official package's.
+_OURS = frozenset({"host"})
+
 
 class SubscriptableStruct(msgspec.Struct, omit_defaults=True, kw_only=True):
     """A Struct with read/write access by key, like the official package's models."""
@@ -55,14 +59,17 @@ class SubscriptableStruct(msgspec.Struct, omit_defaults=True, kw_only=True):
     def __iter__(self) -> Iterator[tuple[str, Any]]:
         """(name, value) pairs, like a pydantic model, so `dict(resp)` works."""
         for name in self.__struct_fields__:
-            yield name, getattr(self, name)
+            value = getattr(self, name)
+            if value is None and name in _OURS:
+                continue
+            yield name, value
 
     def model_dump(self, *, exclude_none: bool = False) -> dict[str, Any]:
         """A plain-dict copy by field name (nested objects too), like a pydantic model's."""
         data: dict[str, Any] = {}
         for name in self.__struct_fields__:
             value = getattr(self, name)
-            if value is None and exclude_none:
+            if value is None and (exclude_none or name in _OURS):
                 continue
             data[name] = _dump(value, exclude_none)
         return data

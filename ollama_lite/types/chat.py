@@ -38,6 +38,8 @@ class ChatResponse(_Metrics, gc=False):
     """A chat reply, or one chunk of a streamed reply (`done=True` on the last one)."""
 
     message: Message = msgspec.field(default_factory=lambda: Message(role="assistant", content=""))
+    #: The server that answered (set by `HostPool`/`AsyncHostPool`; None otherwise).
+    host: str | None = None
 
 
 class GenerateResponse(_Metrics, gc=False):
@@ -51,6 +53,8 @@ class GenerateResponse(_Metrics, gc=False):
     image: str | None = None
     completed: int | None = None
     total: int | None = None
+    #: The server that answered (set by `HostPool`/`AsyncHostPool`; None otherwise).
+    host: str | None = None
 
 
 class ChatRequest(SubscriptableStruct):

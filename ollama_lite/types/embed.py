@@ -28,6 +28,8 @@ class EmbedResponse(SubscriptableStruct, gc=False):
     total_duration: int | None = None
     load_duration: int | None = None
     prompt_eval_count: int | None = None
+    #: The server that answered (set by `HostPool`/`AsyncHostPool`; None otherwise).
+    host: str | None = None
 
 
 class EmbeddingsRequest(SubscriptableStruct):
@@ -43,3 +45,5 @@ class EmbeddingsResponse(SubscriptableStruct, gc=False):
     """The legacy endpoint's single, unnormalised vector."""
 
     embedding: list[float] = []
+    #: The server that answered (set by `HostPool`/`AsyncHostPool`; None otherwise).
+    host: str | None = None

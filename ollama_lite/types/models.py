@@ -47,6 +47,8 @@ class ListResponse(SubscriptableStruct, gc=False):
     """Models stored on the server (GET /api/tags)."""
 
     models: list[ModelSummary] = []
+    #: The server that answered (set by `HostPool`/`AsyncHostPool`; None otherwise).
+    host: str | None = None
 
     Model: ClassVar[type[ModelSummary]]
 
@@ -71,6 +73,8 @@ class ProcessResponse(SubscriptableStruct, gc=False):
     """Models loaded in memory (GET /api/ps), longest remaining keep-alive first."""
 
     models: list[RunningModel] = []
+    #: The server that answered (set by `HostPool`/`AsyncHostPool`; None otherwise).
+    host: str | None = None
 
     Model: ClassVar[type[RunningModel]]
 
@@ -109,6 +113,8 @@ class ShowResponse(SubscriptableStruct, gc=False):
     requires: str | None = None
     remote_model: str | None = None
     remote_host: str | None = None
+    #: The server that answered (set by `HostPool`/`AsyncHostPool`; None otherwise).
+    host: str | None = None
 
 
 class ProgressResponse(SubscriptableStruct, gc=False):
@@ -118,18 +124,24 @@ class ProgressResponse(SubscriptableStruct, gc=False):
     digest: str | None = None
     total: int | None = None
     completed: int | None = None
+    #: The server that answered (set by `HostPool`/`AsyncHostPool`; None otherwise).
+    host: str | None = None
 
 
 class StatusResponse(SubscriptableStruct, gc=False):
     """The result of copy and delete: `status="success"`."""
 
     status: str | None = None
+    #: The server that answered (set by `HostPool`/`AsyncHostPool`; None otherwise).
+    host: str | None = None
 
 
 class VersionResponse(SubscriptableStruct, gc=False):
     """The server's version (GET /api/version)."""
 
     version: str = ""
+    #: The server that answered (set by `HostPool`/`AsyncHostPool`; None otherwise).
+    host: str | None = None
 
 
 class ShowRequest(SubscriptableStruct):

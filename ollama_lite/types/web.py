@@ -32,6 +32,8 @@ class WebSearchResponse(SubscriptableStruct, gc=False):
     """Search hits, best first."""
 
     results: list[WebSearchResult] = []
+    #: The server that answered (set by `HostPool`/`AsyncHostPool`; None otherwise).
+    host: str | None = None
 
 
 class WebFetchRequest(SubscriptableStruct):
@@ -46,3 +48,5 @@ class WebFetchResponse(SubscriptableStruct, gc=False):
     title: str | None = None
     content: str | None = None
     links: list[str] | None = None
+    #: The server that answered (set by `HostPool`/`AsyncHostPool`; None otherwise).
+    host: str | None = None

@@ -1,0 +1,121 @@
+"""Waiting and concurrency for `HostPool` and `embed_many` (threads); the async twins are in
+`_async_workers.py`, whose names and behaviour these follow."""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from types import TracebackType
+from typing import Any
+
+__all__ = ["END", "Items", "Signal", "Workers", "monotonic", "sleep"]
+
+#: What `Items.next()` returns when the input is exhausted.
+END: Any = object()
+
+monotonic = time.monotonic
+sleep = time.sleep
+
+
+class Signal:
+    """Wakes every waiting thread when something changed: `arm()` (while holding the state's
+    lock, right after checking it), then `wait(token, timeout)`; `notify()` after a change."""
+
+    __slots__ = ("_changed", "_generation")
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition(threading.Lock())
+        self._generation = 0
+
+    def arm(self) -> int:
+        """A token to wait on; a `notify()` after this call ends the wait."""
+        return self._generation
+
+    def notify(self) -> None:
+        """Wake every thread waiting now."""
+        with self._changed:
+            self._generation += 1
+            self._changed.notify_all()
+
+    def wait(self, token: int, timeout: float | None) -> None:
+        """Until notified (after `token` was armed) or `timeout` seconds (None: no limit)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._changed:
+            while self._generation == token:
+                left = None if deadline is None else deadline - time.monotonic()
+                if left is not None and left <= 0:
+                    return
+                self._changed.wait(left)
+
+
+class Workers:
+    """Runs jobs concurrently in threads; `next_done()` returns (or raises) the result of the
+    next job to finish. Leaving the `with` block drops queued jobs and waits for running ones
+    (each bounded by the client's timeouts)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._executor: ThreadPoolExecutor | None = None
+        self._done: queue.SimpleQueue[tuple[bool, Any]] = queue.SimpleQueue()
+        self.running = 0
+
+    def __enter__(self) -> Workers:
+        self._executor = ThreadPoolExecutor(self.limit, thread_name_prefix="ollama-lite")
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+
+    def start(self, job: Callable[..., Any], *args: Any) -> None:
+        """Start `job(*args)` in a thread."""
+        assert self._executor is not None, "use Workers in a with block"
+        self.running += 1
+        self._executor.submit(self._run, job, args)
+
+    def _run(self, job: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        try:
+            outcome = (True, job(*args))
+        except BaseException as exc:
+            outcome = (False, exc)
+        self._done.put(outcome)
+
+    def next_done(self) -> Any:
+        """The result of the next job to finish; its exception if it raised one."""
+        ok, value = self._done.get()
+        self.running -= 1
+        if not ok:
+            raise value
+        return value
+
+
+class Items:
+    """Reads an input one item at a time: any iterable (async ones need the async client)."""
+
+    def __init__(self, items: object) -> None:
+        from ._errors import RequestError
+
+        if isinstance(items, (str, bytes)):
+            raise RequestError("texts must be an iterable of texts, not one string")
+        if hasattr(items, "__aiter__") and not hasattr(items, "__iter__"):
+            raise RequestError(
+                "texts is an async iterable: use AsyncClient or AsyncHostPool for it"
+            )
+        if not hasattr(items, "__iter__"):
+            raise RequestError(
+                f"texts must be an iterable of texts or (id, text) pairs, "
+                f"not {type(items).__name__}"
+            )
+        self._sync: Iterator[Any] = iter(items)
+
+    def next(self) -> Any:
+        """The next item, or `END`."""
+        return next(self._sync, END)
