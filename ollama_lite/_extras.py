@@ -1,4 +1,8 @@
-"""Importing an optional dependency, with an error that names the extra to install."""
+"""Importing an optional dependency, with an error that names the extra to install.
+
+The one helper for every optional import (numpy, pyarrow, tqdm, ray, ...), so each error
+reads the same: what needs the module and the `pip install` line that brings it.
+"""
 
 from __future__ import annotations
 
@@ -12,13 +16,16 @@ class MissingExtraError(ImportError):
     """An optional feature's dependency is not installed; the message says what to install."""
 
 
-def require(module: str, extra: str) -> ModuleType:
-    """Import `module`, or raise `MissingExtraError` naming `pip install "ollama-lite[extra]"`."""
+def require(module: str, extra: str, feature: str | None = None) -> ModuleType:
+    """Import `module`, or raise `MissingExtraError` naming `pip install 'ollama-lite[extra]'`.
+
+    `feature` names what needs it in the message (e.g. "float32 embeddings").
+    """
     try:
         return importlib.import_module(module)
     except ImportError as exc:
         top = module.partition(".")[0]
+        purpose = f" (needed for {feature})" if feature else ""
         raise MissingExtraError(
-            f"this feature needs {top!r}, which is not installed: "
-            f'pip install "ollama-lite[{extra}]"'
+            f"{top} is not installed{purpose}: pip install 'ollama-lite[{extra}]'"
         ) from exc

@@ -68,6 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     pull.add_argument("model")
     _hosts_argument(pull)
+    pull.add_argument("--no-progress", action="store_true", help="no progress bar")
     return parser
 
 

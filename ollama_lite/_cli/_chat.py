@@ -35,28 +35,41 @@ def run_chat(args: argparse.Namespace) -> int:
 
 
 def run_pull(args: argparse.Namespace) -> int:
-    """Pull the model on every host, with a progress bar per host."""
+    """Pull the model on every host, with a progress bar per layer."""
     for host in hosts_from(args.hosts):
         try:
             with Client(host) as client:
-                _pull_one(client, args.model, host)
+                _pull_one(client, args.model, host, bar=not args.no_progress)
         except OllamaError as exc:
-            print(f"error: {exc}", file=sys.stderr)
+            print(f"error: {host}: {exc}", file=sys.stderr)
             return 1
     return 0
 
 
-def _pull_one(client: Client, model: str, host: str) -> None:
+def _pull_one(client: Client, model: str, host: str, *, bar: bool) -> None:
+    """One host's pull: a line per step, one byte bar over every layer (they interleave)."""
+    name = host.split("://", 1)[-1]
+    layers: dict[str, tuple[int, int]] = {}  # digest -> (total, completed)
     status = ""
-    with Progress(None, unit="B", enabled=sys.stderr.isatty()) as progress:
+    progress: Progress | None = None
+    try:
         for update in client.pull(model, stream=True):
-            if update.total and update.total != progress.total:
-                progress.set_total(update.total)
-                progress.done = 0
-            if update.completed is not None and update.completed > progress.done:
-                progress.advance(update.completed - progress.done, update.status)
-            if update.status and update.status != status:
+            if update.digest and update.total:
+                layers[update.digest] = (update.total, update.completed or 0)
+                total = sum(size for size, _ in layers.values())
+                if progress is None:
+                    progress = Progress(total, unit="B", enabled=bar)
+                elif progress.total != total:
+                    progress.set_total(total)
+                progress.advance(sum(done for _, done in layers.values()) - progress.done)
+            elif update.status and update.status != status:
                 status = update.status
-                if not sys.stderr.isatty():
-                    print(f"{host}: {status}", file=sys.stderr)
-    print(f"{host}: pulled {model}", file=sys.stderr)
+                (progress.log if progress is not None else _stderr)(f"{name}: {status}")
+    finally:
+        if progress is not None:
+            progress.close()
+    print(f"{name}: pulled {model}", file=sys.stderr)
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)

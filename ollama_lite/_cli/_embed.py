@@ -19,7 +19,8 @@ import anyio
 
 from .._errors import OllamaError
 from .._extras import MissingExtraError, require
-from .._hosts.batching import BatchPlanner
+from .._hosts import BatchPlanner, PoolStats
+from .._hosts.results import EmbedProgress
 from ._corpus import CorpusError, CorpusSpec, read_corpus
 from ._hosts import hosts_from
 from ._parts import PartsError, PartStore
@@ -39,9 +40,11 @@ def run_embed(args: argparse.Namespace) -> int:
         if store.out.suffix == ".parquet":
             require("pyarrow", "cli")
         texts, batches = _count(spec, args.batch_size, args.max_batch_chars)
+        settings = _settings(spec, args)
+        store.check(settings, resume=args.resume)
         hosts = hosts_from(args.hosts)
         check_hosts(hosts, args.model)
-        done = store.open(_settings(spec, args), resume=args.resume)
+        done = store.open(settings, resume=args.resume)
     except (CorpusError, PartsError, MissingExtraError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -131,11 +134,17 @@ async def _embed_all(
     done: set[int],
     hosts: list[str],
     progress: Progress,
-) -> Any:
+) -> RunStats:
     from .. import AsyncHostPool
 
-    async with AsyncHostPool(hosts, max_in_flight_per_host=args.max_in_flight_per_host) as pool:
-        async for batch in pool.embed_many(
+    per_host: dict[str, int] = {}
+
+    def on_progress(report: EmbedProgress) -> None:
+        per_host.update(report.per_host)
+
+    pool = AsyncHostPool(hosts, max_in_flight_per_host=args.max_in_flight_per_host)
+    async with pool:
+        async with pool.embed_many(
             args.model,
             read_corpus(spec),
             batch_size=args.batch_size,
@@ -144,35 +153,54 @@ async def _embed_all(
             ordered=False,
             dtype="float32",
             truncate=args.truncate,
-        ):
-            await anyio.to_thread.run_sync(store.write, batch.index, batch.ids, batch.embeddings)
-            progress.advance(len(batch.ids), _shares(pool.stats()))
-        return pool.stats()
+            on_progress=on_progress,
+        ) as batches:
+            async for batch in batches:
+                await anyio.to_thread.run_sync(
+                    store.write, batch.index, batch.ids, batch.embeddings
+                )
+                progress.advance(len(batch.ids), _shares(per_host))
+        return RunStats(per_host, pool.stats())
 
 
-def _shares(stats: Any) -> str:
+class RunStats:
+    """What the summary reports: texts per host (from embed_many) and the pool's counters."""
+
+    def __init__(self, texts_per_host: dict[str, int], pool: PoolStats) -> None:
+        self.texts_per_host = texts_per_host
+        self.pool = pool
+
+    @property
+    def retries(self) -> int:
+        """Failed attempts, every one of them retried on some host (the run finished)."""
+        return sum(host.failed for host in self.pool.hosts)
+
+
+def _shares(per_host: dict[str, int]) -> str:
     """Each host's share of the texts embedded so far, e.g. `h1 51% h2 49%`."""
-    total = sum(host.texts for host in stats.hosts) or 1
-    return " ".join(f"{_short(host.host)} {100 * host.texts / total:.0f}%" for host in stats.hosts)
+    total = sum(per_host.values()) or 1
+    return " ".join(f"{_short(host)} {100 * n / total:.0f}%" for host, n in per_host.items())
 
 
 def _short(url: str) -> str:
     return url.split("://", 1)[-1]
 
 
-def _summary(rows: int, embedded: int, batches: int, seconds: float, stats: Any, out: Path) -> None:
+def _summary(
+    rows: int, embedded: int, batches: int, seconds: float, stats: RunStats, out: Path
+) -> None:
     rate = embedded / seconds if seconds > 0 else 0.0
-    retries = sum(host.failed for host in stats.hosts)
     print(f"wrote {rows:,} vectors to {out}", file=sys.stderr)
     print(
         f"embedded {embedded:,} texts in {batches:,} batches in {seconds:,.1f} s "
-        f"({rate:,.0f} texts/s); {retries:,} failed attempts retried",
+        f"({rate:,.0f} texts/s); {stats.retries:,} failed attempts retried",
         file=sys.stderr,
     )
-    for host in stats.hosts:
+    for host in stats.pool.hosts:
         failures = ", ".join(f"{kind} {count}" for kind, count in sorted(host.failures.items()))
+        texts = stats.texts_per_host.get(host.host, 0)
         print(
-            f"  {_short(host.host)}: {host.texts:,} texts in {host.done:,} requests"
-            + (f"; retried after: {failures}" if failures else ""),
+            f"  {_short(host.host)}: {texts:,} texts in {host.done:,} requests"
+            + (f"; failures: {failures}" if failures else ""),
             file=sys.stderr,
         )

@@ -40,25 +40,35 @@ class PartStore:
         self.folder = out.with_name(out.name + ".parts")
         self._manifest = self.folder / "manifest.json"
 
+    def check(self, settings: Mapping[str, Any], *, resume: bool) -> None:
+        """Refuse to start over an earlier run's parts, or to resume with other settings.
+
+        Touches nothing on disk, so it can run before the hosts are checked.
+        """
+        if not self.folder.exists():
+            return
+        if not resume:
+            raise PartsError(
+                f"{self.folder} holds an earlier run's parts: pass --resume to continue "
+                "it, or delete the folder to start again"
+            )
+        try:
+            recorded = json.loads(self._manifest.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise PartsError(f"cannot resume: {self._manifest} is unreadable ({exc})") from None
+        changed = sorted(
+            key for key in set(recorded) | set(settings) if recorded.get(key) != settings.get(key)
+        )
+        if changed:
+            raise PartsError(
+                f"cannot resume: {', '.join(changed)} changed since the parts in "
+                f"{self.folder} were written (the batches would not line up)"
+            )
+
     def open(self, settings: Mapping[str, Any], *, resume: bool) -> set[int]:
         """Start or continue a run; returns the batch indices already written."""
+        self.check(settings, resume=resume)
         if self.folder.exists():
-            if not resume:
-                raise PartsError(
-                    f"{self.folder} holds an earlier run's parts: pass --resume to continue "
-                    "it, or delete the folder to start again"
-                )
-            recorded = json.loads(self._manifest.read_text(encoding="utf-8"))
-            changed = sorted(
-                key
-                for key in set(recorded) | set(settings)
-                if recorded.get(key) != settings.get(key)
-            )
-            if changed:
-                raise PartsError(
-                    f"cannot resume: {', '.join(changed)} changed since the parts in "
-                    f"{self.folder} were written (the batches would not line up)"
-                )
             self._remove_temporaries()
             return self.written()
         self.folder.mkdir(parents=True)

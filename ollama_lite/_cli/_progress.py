@@ -30,7 +30,7 @@ class Progress:
         self._bar: Any = None
         if enabled:
             try:
-                from tqdm import tqdm
+                from tqdm import tqdm  # type: ignore[import-untyped, unused-ignore]
             except ImportError:
                 self._bar = None
             else:
@@ -60,6 +60,15 @@ class Progress:
             self._drawn = now
             self._stream.write("\r" + self.line())
             self._stream.flush()
+
+    def log(self, message: str) -> None:
+        """Print a line of its own above the bar (or on its own without one)."""
+        if self._bar is not None:
+            self._bar.write(message, file=self._stream)
+            return
+        if self._enabled and self._drawn:
+            self._stream.write("\r\033[K")
+        print(message, file=self._stream, flush=True)
 
     def set_total(self, total: int | None) -> None:
         """Change the total (a pull learns a layer's size as it goes)."""
