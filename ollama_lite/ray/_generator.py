@@ -7,6 +7,7 @@ from typing import Any
 
 import anyio
 
+from .._hosts import PoolStats
 from ._runner import PoolRunner, column_values, with_column
 
 __all__ = ["OllamaGenerator"]
@@ -52,12 +53,9 @@ class OllamaGenerator:
             )
             if value is not None
         }
-        self._runner = PoolRunner(
-            hosts,
-            max_in_flight_per_host=max_in_flight_per_host,
-            retry_nonstreamed_generation=retry_generation,
-            **pool_options,
-        )
+        pool_options["max_in_flight_per_host"] = max_in_flight_per_host
+        pool_options["retry_nonstreamed_generation"] = retry_generation
+        self._runner = PoolRunner(hosts, pool_options)
 
     def __call__(self, batch: Any) -> Any:
         """The batch with `output_column` holding each row's reply, in row order."""
@@ -67,15 +65,20 @@ class OllamaGenerator:
 
     async def _generate_all(self, prompts: list[Any]) -> list[str]:
         replies: list[str] = [""] * len(prompts)
+        pool = self._runner.pool
 
         async def one(row: int, prompt: Any) -> None:
-            reply = await self._runner.pool.generate(self.model, str(prompt), **self._arguments)
+            reply = await pool.generate(self.model, str(prompt), **self._arguments)
             replies[row] = reply.response or ""
 
         async with anyio.create_task_group() as group:
             for row, prompt in enumerate(prompts):
                 group.start_soon(one, row, prompt)
         return replies
+
+    def stats(self) -> PoolStats:
+        """The pool's per-host statistics (requests, failures, cooldowns)."""
+        return self._runner.pool.stats()
 
     def close(self) -> None:
         """Close the pool's connections (Ray does this when the actor ends)."""
