@@ -14,7 +14,14 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text()
 SNIPPETS = re.findall(r"```python\n(.*?)```", README, flags=re.S)
-EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*.py") if not p.name.startswith("_"))
+#: Run by their own (slow) tests instead: ray_embed.py by tests/ray/test_ray_data.py, in the
+#: Ray that module starts once.
+RUN_ELSEWHERE = {"ray_embed.py"}
+EXAMPLES = sorted(
+    p
+    for p in (ROOT / "examples").glob("*.py")
+    if not p.name.startswith("_") and p.name not in RUN_ELSEWHERE
+)
 
 testing = pytest.importorskip("ollama_lite.testing")
 
