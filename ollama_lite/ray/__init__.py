@@ -20,18 +20,31 @@ failover), so a server that dies mid-job costs retries, not the job. Do not pin 
 actor: a pinned actor whose server dies fails the whole dataset.
 
 Sizing: requests in flight = actors x hosts x `max_in_flight_per_host`. Ollama runs an
-embedding model in one slot per server, so 2 per host keeps a server fed; add actors only
-when one actor's CPU (JSON decoding) is the bottleneck.
+embedding model in one slot per server, so 2 per host keeps a server fed; one or two actors
+per driver node are enough (the work happens on the Ollama servers, outside Ray); add actors
+only when one actor's CPU (JSON decoding) is the limit. Ray's `batch_size` (rows per call)
+is cut into requests of `request_batch_size` texts.
 
-Ray runs tasks at least once: a retried task embeds its rows again. Carry an id column
-(`id_column`) and dedupe on it, or write idempotently (one file per input file or block).
-Ray Data has no resume: to continue a job, filter out the ids already written, e.g.
-``ds.filter(lambda row: row["id"] not in done_ids)`` (or a join against the output), then
-run the same pipeline.
+At least once: Ray retries a failed task or restarts an actor and runs its rows again, so a
+row can be embedded (and written) twice. Carry an id column (`id_column`, passed through
+untouched) and dedupe on it when reading, or write idempotently.
 
-The same classes work in other engines, one instance per task:
-Spark: ``df.mapInPandas(lambda frames: map(OllamaEmbedder(hosts, model), frames), schema)``;
-Dask: ``ddf.map_partitions(OllamaEmbedder(hosts, model), meta=...)``.
+Resume: Ray Data has none. To continue a stopped job, drop the ids already written and run
+the same pipeline into the same folder::
+
+    done = set(pq.read_table("embedded/", columns=["id"]).column("id").to_pylist())
+    ds = ray.data.read_parquet("corpus/").filter(lambda row: row["id"] not in done)
+
+Other engines: an instance pickles as its settings and starts its own pool where it is
+first called, so Spark and Dask can take one per task::
+
+    # Spark: schema "id string, text string, embedding array<float>"
+    df.mapInPandas(lambda frames: map(OllamaEmbedder(HOSTS, "nomic-embed-text"), frames), schema)
+    # Dask: meta is an empty frame with the output columns
+    ddf.map_partitions(OllamaEmbedder(HOSTS, "nomic-embed-text"), meta=meta)
+
+`OllamaGenerator` has the same shape for batch generation: one non-streamed `generate` per
+row of `prompt_column`, replies in `output_column` in row order.
 """
 
 from __future__ import annotations
