@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import nox
 
 nox.options.sessions = ["tests", "lint", "typecheck"]
@@ -46,3 +49,30 @@ def bench(session: nox.Session) -> None:
     session.install("-e", ".[testing,langchain]")
     session.install("ollama", "langchain-ollama")  # benchmark-only peers, never runtime deps
     session.run("python", "benchmarks/run.py", *session.posargs)
+
+
+def _langchain_core_bounds() -> tuple[str, str]:
+    """The oldest and the newest langchain-core the `langchain` extra admits, as pip
+    requirements (read from pyproject.toml, so the range is written once)."""
+    import tomllib  # Python 3.11+, as this session's interpreter
+
+    project = tomllib.loads(Path("pyproject.toml").read_text())["project"]
+    spec = next(
+        req
+        for req in project["optional-dependencies"]["langchain"]
+        if req.startswith("langchain-core")
+    )
+    oldest = re.search(r">=\s*([\w.]+)", spec)
+    if oldest is None:
+        raise ValueError(f"the langchain extra has no lower bound: {spec!r}")
+    return f"langchain-core=={oldest.group(1)}", spec
+
+
+@nox.session(python="3.11")
+@nox.parametrize("bound", ["oldest", "newest"])
+def typecheck_langchain(session: nox.Session, bound: str) -> None:
+    """mypy --strict on the LangChain adapter with the oldest and the newest langchain-core."""
+    oldest, newest = _langchain_core_bounds()
+    session.install("-e", ".", "mypy", oldest if bound == "oldest" else newest)
+    session.run("python", "-c", "import langchain_core; print(langchain_core.__version__)")
+    session.run("mypy", "--strict", "ollama_lite/langchain")
