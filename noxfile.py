@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -76,3 +77,41 @@ def typecheck_langchain(session: nox.Session, bound: str) -> None:
     session.install("-e", ".", "mypy", oldest if bound == "oldest" else newest)
     session.run("python", "-c", "import langchain_core; print(langchain_core.__version__)")
     session.run("mypy", "--strict", "ollama_lite/langchain")
+
+
+UPSTREAM = Path("tests/langchain/upstream")
+
+
+@nox.session(python="3.11")
+def langchain_ollama_tests(session: nox.Session) -> None:
+    """langchain-ollama 1.1.0's integration tests against our classes (dev-only check).
+
+    Default: on the fake server. `-- --real`: on the Ollama at OLLAMA_HOST. `-- --upstream`:
+    langchain-ollama itself on the fake server (to tell fake-server limits from ours).
+    """
+    import tarfile
+
+    real, upstream = "--real" in session.posargs, "--upstream" in session.posargs
+    args = [arg for arg in session.posargs if arg not in ("--real", "--upstream")]
+    session.install("-e", ".[testing,langchain]", "pytest", "pytest-asyncio")
+    # What upstream's tests import: langchain-tests (its lockfile's version) and `ollama`.
+    session.install("langchain-tests==1.1.5", "ollama")
+    tmp = Path(session.create_tmp())
+    session.run(
+        "pip", "download", "--no-deps", "--no-binary", ":all:", "-d", str(tmp),
+        "langchain-ollama==1.1.0",
+    )  # fmt: skip
+    with tarfile.open(tmp / "langchain_ollama-1.1.0.tar.gz") as sdist:
+        sdist.extractall(tmp, filter="data")
+    tests = tmp / "langchain_ollama-1.1.0" / "tests" / "integration_tests"
+    plugins = [] if real else ["-p", "fake_ollama_plugin"]
+    paths = [str(UPSTREAM.resolve())]  # the plugin
+    if upstream:
+        session.install("langchain-ollama==1.1.0")
+    else:
+        paths.append(str(UPSTREAM.resolve() / "shim"))  # `langchain_ollama` = ollama_lite
+    session.run(
+        "pytest", "-c", str(UPSTREAM / "pytest.ini"), "--rootdir", str(tests), *plugins,
+        "-p", "no:cacheprovider", "-q", "-rfEx", str(tests), *args,
+        env={"PYTHONPATH": os.pathsep.join(paths)},
+    )  # fmt: skip
