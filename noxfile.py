@@ -102,7 +102,10 @@ def langchain_ollama_tests(session: nox.Session) -> None:
         "langchain-ollama==1.1.0",
     )  # fmt: skip
     with tarfile.open(tmp / "langchain_ollama-1.1.0.tar.gz") as sdist:
-        sdist.extractall(tmp, filter="data")
+        # Only its tests: pytest puts the sdist's root on sys.path, where its own
+        # `langchain_ollama` source would shadow the shim.
+        tests_only = [m for m in sdist.getmembers() if "/tests/" in m.name]
+        sdist.extractall(tmp, members=tests_only, filter="data")
     tests = tmp / "langchain_ollama-1.1.0" / "tests" / "integration_tests"
     plugins = [] if real else ["-p", "fake_ollama_plugin"]
     paths = [str(UPSTREAM.resolve())]  # the plugin
