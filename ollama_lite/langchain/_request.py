@@ -8,12 +8,15 @@ protocols, not the model classes, so this module does not depend on them.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Protocol, TypedDict
+from typing import Any, Protocol
 
 from langchain_core.messages import BaseMessage
 from langchain_core.utils.function_calling import convert_to_openai_tool
+from typing_extensions import NotRequired
 
 from ollama_lite import Message, Options
+from ollama_lite.types.params import OPTION_NAMES as CORE_OPTION_NAMES
+from ollama_lite.types.params import ChatParams, EmbedParams, GenerateParams
 
 from ._messages import convert_messages
 from ._options import EMBEDDING_FIELDS, SAMPLING_FIELDS, field_options
@@ -33,7 +36,7 @@ __all__ = [
 ]
 
 #: Every option name the server knows; per-call keyword arguments with these names go there.
-OPTION_NAMES = frozenset(Options.__struct_fields__)
+OPTION_NAMES = frozenset(CORE_OPTION_NAMES)
 _IGNORED = frozenset(
     {
         "stream",
@@ -91,47 +94,28 @@ class EmbedSettings(_Settings, Protocol):
     def dimensions(self) -> int | None: ...
 
 
-class ChatArgs(TypedDict):
-    """Keyword arguments for `Client.chat` / `AsyncClient.chat` (without `stream`)."""
+class ChatArgs(ChatParams):
+    """Keyword arguments for `chat()` (without `stream`): the core's `ChatParams`, plus the
+    model and the converted messages."""
 
     model: str
     messages: list[Message | dict[str, Any]]
-    tools: list[dict[str, Any]] | None
-    think: bool | str | None
-    format: str | dict[str, Any] | type[Any] | None
-    options: dict[str, Any] | None
-    keep_alive: float | str | None
-    logprobs: bool | None
-    top_logprobs: int | None
 
 
-class GenerateArgs(TypedDict):
-    """Keyword arguments for `Client.generate` / `AsyncClient.generate` (without `stream`)."""
+class GenerateArgs(GenerateParams):
+    """Keyword arguments for `generate()` (without `stream`): the core's `GenerateParams`,
+    plus the model, the prompt and the suffix."""
 
     model: str
     prompt: str
-    suffix: str | None
-    system: str | None
-    template: str | None
-    context: list[int] | None
-    raw: bool | None
-    images: list[Any] | None
-    think: bool | str | None
-    format: str | dict[str, Any] | type[Any] | None
-    options: dict[str, Any] | None
-    keep_alive: float | str | None
-    logprobs: bool | None
-    top_logprobs: int | None
+    suffix: NotRequired[str | None]
 
 
-class EmbedArgs(TypedDict):
-    """Keyword arguments for `Client.embed` / `AsyncClient.embed` (without `input`)."""
+class EmbedArgs(EmbedParams):
+    """Keyword arguments for `embed()` (without `input`): the core's `EmbedParams` plus the
+    model."""
 
     model: str
-    truncate: bool | None
-    options: dict[str, Any] | None
-    keep_alive: float | str | None
-    dimensions: int | None
 
 
 def _set_option(options: dict[str, Any], name: str, value: Any) -> None:
@@ -241,10 +225,11 @@ def chat_args(
     return args, fields["think"]
 
 
-_GENERATE_FIELDS = frozenset(
-    {"model", "format", "keep_alive", "logprobs", "top_logprobs"}
-    | {"suffix", "system", "template", "context", "raw", "images"}
-)
+#: Per-call arguments `OllamaLLM` passes on as request fields (options and `think` aside).
+_GENERATE_FIELDS = frozenset(GenerateParams.__annotations__) - {"options", "think"} | {
+    "model",
+    "suffix",
+}
 
 
 def generate_args(
@@ -255,18 +240,10 @@ def generate_args(
     args: GenerateArgs = {
         "model": settings.model,
         "prompt": "",
-        "suffix": None,
-        "system": None,
-        "template": None,
-        "context": None,
-        "raw": None,
-        "images": None,
         "think": settings.reasoning,
         "format": settings.format,
         "options": options,
         "keep_alive": settings.keep_alive,
-        "logprobs": None,
-        "top_logprobs": None,
     }
     call_options: Any = None
     unknown: list[str] = []

@@ -10,13 +10,16 @@ option values); ollama_lite sends only the set ones.
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import httpx
 import pytest
+import respx
 
 with warnings.catch_warnings():  # "langchain-community is being sunset"
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -159,10 +162,24 @@ def test_arguments_are_sent_as_the_community_class_sends_them(
     assert ours == theirs
 
 
-def test_model_defaults_to_llama2_and_base_url_to_localhost() -> None:
-    emb = OllamaEmbeddings()
-    assert (emb.model, emb.base_url) == ("llama2", "http://localhost:11434")
-    assert str(emb._sync_client()._host.base_url).startswith("http://localhost:11434")
+def test_model_defaults_to_llama2_and_base_url_to_localhost(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("OLLAMA_HOST", "http://127.0.0.1:1")  # not read, as before
+    monkeypatch.setenv("OLLAMA_API_KEY", "not-sent")  # not read either
+    with respx.mock(assert_all_called=True) as router:
+        route = router.post("http://localhost:11434/api/embeddings").mock(
+            return_value=httpx.Response(200, json={"embedding": [0.5, -2.0]})
+        )
+        assert OllamaEmbeddings().embed_documents(["x"]) == [[0.5, -2.0]]
+    request = route.calls[0].request
+    assert json.loads(request.content) == {
+        "model": "llama2",
+        "prompt": "passage: x",
+        "options": {},
+    }
+    assert "authorization" not in request.headers
+    assert request.headers["content-type"] == "application/json"
 
 
 def test_base_url_is_checked_before_anything_is_sent() -> None:
