@@ -159,6 +159,8 @@ class OllamaEmbeddings(EmbeddingOptions, Embeddings):
             with _community_errors():
                 return client.embeddings(model=self.model, prompt=prompt, options=options).embedding
 
+        if len(prompts) == 1 and not self.show_progress:
+            return [one(prompts[0])]  # a query: no thread needed
         workers = min(self.max_concurrency, len(prompts))
         with self._progress(len(prompts)) as done, ThreadPoolExecutor(workers) as pool:
             futures: list[Future[list[float]]] = [pool.submit(one, p) for p in prompts]
