@@ -5,12 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from _pooltools import DIM
 
 from ollama_lite.testing import FakeOllama
-
-#: Small vectors keep the tests quick; the model's context is 512 (whitespace) tokens.
-MODEL = "all-minilm"
-DIM = 16
 
 
 @pytest.fixture(params=["asyncio", "trio"])
@@ -35,9 +32,3 @@ def servers() -> Iterator[list[FakeOllama]]:
     yield started
     for server in started:
         server.stop()
-
-
-def kill(server: FakeOllama) -> None:
-    """Make a server die like a crashed one: refuse connections, cut those open."""
-    stop = getattr(server, "kill", None) or server.stop
-    stop()
