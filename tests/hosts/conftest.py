@@ -27,8 +27,17 @@ def shared_servers() -> Iterator[list[FakeOllama]]:
 
 @pytest.fixture
 def servers() -> Iterator[list[FakeOllama]]:
-    """Four fake servers of this test's own (it may kill one)."""
-    started = [FakeOllama(embedding_dim=DIM).start() for _ in range(4)]
+    """Four fake servers of this test's own (it may kill one), each with Ollama's capacity
+    for an embedding model: one slot, a few milliseconds per batch."""
+    started = [
+        FakeOllama(
+            embedding_dim=DIM,
+            num_parallel=1,
+            request_seconds=0.002,
+            embed_seconds_per_text=0.0002,
+        ).start()
+        for _ in range(4)
+    ]
     yield started
     for server in started:
         server.stop()

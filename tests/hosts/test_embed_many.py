@@ -188,6 +188,10 @@ async def test_one_of_four_servers_killed_mid_run(servers: list[FakeOllama]) -> 
     assert [b.index for b in batches] == list(range(100))
     dead = stats[servers[3].url]
     assert dead.failed >= 1 and dead.state != "healthy"
+    assert servers[3].stats().dropped_connections >= 1  # the kill cut the pool's connections
+    for server in servers[:3]:
+        # never more than max_in_flight_per_host (2) at a server: 1 in its slot, 1 queued
+        assert server.stats().max_running == 1 and server.stats().max_queued <= 1
 
 
 async def test_one_server_answers_503_half_the_time(shared_servers: list[FakeOllama]) -> None:
