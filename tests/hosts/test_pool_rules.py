@@ -201,6 +201,10 @@ async def test_a_stream_stays_on_its_host_and_holds_its_slot() -> None:
             assert p.stats()[A].in_flight == 1
             parts = [part async for part in stream]
         assert p.stats()[A].in_flight == 0 and p.stats()[A].done == 1
+        async with await p.chat("m", MSG, stream=True) as stream:
+            async for _ in stream:
+                break  # left early: the slot is freed all the same
+        assert p.stats()[A].in_flight == 0
     assert [part.message.content for part in parts] == ["0", "1", "2", ""]
     assert {part.host for part in parts} == {A}
 
