@@ -15,9 +15,14 @@ neither pydantic nor LangChain.
 from typing import TYPE_CHECKING
 
 from ._async.client import AsyncClient
+from ._async.embed_many import AsyncEmbedBatches
+from ._async.hostpool import AsyncHostPool
 from ._async.streams import AsyncStream
 from ._errors import (
+    AllHostsFailedError,
     AuthenticationError,
+    BatchEmbedError,
+    BatchInputError,
     ConnectError,
     InvalidResponseError,
     ModelNotFoundError,
@@ -31,9 +36,14 @@ from ._errors import (
     TransportError,
 )
 from ._host_url import HostConfig, parse_host
+from ._hosts.results import EmbedBatch, EmbedProgress
+from ._hosts.stats import HostStats, PoolStats
 from ._images import Image
+from ._matrix import EmbedMatrix
 from ._parse import parse
 from ._sync.client import Client
+from ._sync.embed_many import EmbedBatches
+from ._sync.hostpool import HostPool
 from ._sync.streams import Stream
 from ._version import __version__
 from .types import (
@@ -97,16 +107,27 @@ else:
     web_fetch = _forward("web_fetch")
 
 __all__ = [
+    "AllHostsFailedError",
     "AsyncClient",
+    "AsyncEmbedBatches",
+    "AsyncHostPool",
     "AsyncStream",
     "AuthenticationError",
+    "BatchEmbedError",
+    "BatchInputError",
     "ChatResponse",
     "Client",
     "ConnectError",
+    "EmbedBatch",
+    "EmbedBatches",
+    "EmbedMatrix",
+    "EmbedProgress",
     "EmbedResponse",
     "EmbeddingsResponse",
     "GenerateResponse",
     "HostConfig",
+    "HostPool",
+    "HostStats",
     "Image",
     "InvalidResponseError",
     "ListResponse",
@@ -116,6 +137,7 @@ __all__ = [
     "ModelNotFoundError",
     "OllamaError",
     "Options",
+    "PoolStats",
     "ProcessResponse",
     "ProgressResponse",
     "RequestError",

@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeAlias
 
-__all__ = ["END", "Items", "Signal", "Workers", "monotonic", "sleep"]
+__all__ = ["END", "EmbedManyInput", "Items", "Signal", "Workers", "monotonic", "sleep"]
+
+#: What embed_many reads: texts, or (id, text) pairs, from any iterable or async iterable.
+EmbedManyInput: TypeAlias = (
+    Iterable[str] | Iterable[tuple[Any, str]] | AsyncIterable[str] | AsyncIterable[tuple[Any, str]]
+)
 
 #: What `Items.next()` returns when the input is exhausted.
 END: Any = object()

@@ -9,6 +9,13 @@ import httpx
 __all__ = [
     "BLOB_CHUNK_BYTES",
     "DEFAULT_BACKOFF",
+    "DEFAULT_COOLDOWN",
+    "DEFAULT_EMBED_BATCH_SIZE",
+    "DEFAULT_EMBED_CONCURRENCY",
+    "DEFAULT_EMBED_MAX_BATCH_CHARS",
+    "DEFAULT_MAX_ATTEMPTS",
+    "DEFAULT_MAX_COOLDOWN",
+    "DEFAULT_MAX_IN_FLIGHT_PER_HOST",
     "DEFAULT_HOST",
     "DEFAULT_MAX_BACKOFF",
     "DEFAULT_MAX_LINE_BYTES",
@@ -53,3 +60,21 @@ DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024 * 1024
 
 #: Files are hashed and uploaded in pieces of this size, so memory stays constant.
 BLOB_CHUNK_BYTES = 1024 * 1024
+
+# --- several servers (HostPool) and embed_many ------------------------------------------------
+
+#: Calls one pool host runs at once. Ollama runs an embedding model in one slot and queues
+#: the rest silently (it does not answer 503 for a loaded model), so the client must bound
+#: what it sends; 2 keeps the slot busy while the next request travels.
+DEFAULT_MAX_IN_FLIGHT_PER_HOST = 2
+#: Failures of one call on one host before the pool gives that call up on that host.
+DEFAULT_MAX_ATTEMPTS = 3
+#: Seconds a failed host rests, doubled per consecutive failure up to `DEFAULT_MAX_COOLDOWN`
+#: (a server's `Retry-After` wins).
+DEFAULT_COOLDOWN = 1.0
+DEFAULT_MAX_COOLDOWN = 30.0
+#: embed_many: texts per request, and characters per request (long texts make a batch slow).
+DEFAULT_EMBED_BATCH_SIZE = 64
+DEFAULT_EMBED_MAX_BATCH_CHARS = 32_000
+#: embed_many over one client: batches in flight (a pool uses its hosts x their cap).
+DEFAULT_EMBED_CONCURRENCY = 2

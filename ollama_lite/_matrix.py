@@ -8,19 +8,33 @@ float32 nearest that double), so the result does not depend on which parser ran.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import msgspec
 
-from ._errors import InvalidResponseError
+from ._errors import InvalidResponseError, RequestError
 
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-__all__ = ["EmbedMatrix", "decode_embed_matrix", "has_fast_parser", "require_numpy"]
+    from ._protocol import Call
+
+#: An `(n, dim)` numpy float32 matrix (numpy is imported only when one is asked for).
+FloatMatrix: TypeAlias = "npt.NDArray[np.float32]"
+
+__all__ = [
+    "EmbedMatrix",
+    "FloatMatrix",
+    "check_dtype",
+    "decode_embed_matrix",
+    "has_fast_parser",
+    "matrix_call",
+    "require_numpy",
+]
 
 _local = threading.local()
 
@@ -37,6 +51,15 @@ def require_numpy() -> Any:
     return numpy
 
 
+def check_dtype(dtype: object) -> None:
+    """Refuse a `dtype` other than None (lists) and "float32" (numpy, which must be there)."""
+    if dtype is None:
+        return
+    if dtype != "float32":
+        raise RequestError(f'dtype must be None (lists of floats) or "float32"; got {dtype!r}')
+    require_numpy()
+
+
 def has_fast_parser() -> bool:
     """True when pysimdjson (extra `fast`) is importable."""
     try:
@@ -46,7 +69,7 @@ def has_fast_parser() -> bool:
     return True
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class EmbedMatrix:
     """An /api/embed answer with its vectors as one float32 matrix, row i for input i.
 
@@ -167,3 +190,8 @@ def decode_embed_matrix(body: bytes, *, parser: str = "auto") -> EmbedMatrix:
     if parser == "msgspec":
         return _decode_msgspec(body, np)
     raise ValueError(f"parser must be 'auto', 'simdjson' or 'msgspec'; got {parser!r}")
+
+
+def matrix_call(call: Call[Any]) -> Call[EmbedMatrix]:
+    """The same /api/embed call, answered as an `EmbedMatrix` (see `decode_body`)."""
+    return dataclasses.replace(call, result=EmbedMatrix)

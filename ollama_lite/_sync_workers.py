@@ -6,12 +6,15 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeAlias
 
-__all__ = ["END", "Items", "Signal", "Workers", "monotonic", "sleep"]
+__all__ = ["END", "EmbedManyInput", "Items", "Signal", "Workers", "monotonic", "sleep"]
+
+#: What embed_many reads: texts, or (id, text) pairs, from any iterable.
+EmbedManyInput: TypeAlias = "Iterable[str] | Iterable[tuple[Any, str]]"
 
 #: What `Items.next()` returns when the input is exhausted.
 END: Any = object()

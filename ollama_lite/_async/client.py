@@ -16,12 +16,14 @@ from typing_extensions import Unpack
 from .. import _protocol as protocol
 from .._async_backend import read_image_files
 from .._constants import (
+    DEFAULT_EMBED_CONCURRENCY,
     DEFAULT_MAX_LINE_BYTES,
     DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
 )
 from .._images import file_images
+from .._matrix import EmbedMatrix, FloatMatrix, check_dtype, matrix_call
 from ..types import (
     ChatResponse,
     EmbeddingsResponse,
@@ -33,11 +35,13 @@ from ..types import (
 )
 from ..types.params import (
     ChatParams,
+    EmbedManyParams,
     GenerateParams,
     KeepAliveArg,
     MessagesArg,
     OptionsArg,
 )
+from .embed_many import AsyncEmbedBatches, EmbedManyInput, embed_batches
 from .models import AsyncModelEndpoints
 from .session import AsyncSession
 from .streams import AsyncStream
@@ -243,6 +247,81 @@ class AsyncClient(AsyncModelEndpoints):
             dimensions=dimensions,
         )
         return await self._session.unary(call)
+
+    async def embed_matrix(
+        self,
+        model: str = "",
+        input: str | Sequence[str] = "",
+        truncate: bool | None = None,
+        options: OptionsArg = None,
+        keep_alive: KeepAliveArg = None,
+        dimensions: int | None = None,
+    ) -> EmbedMatrix:
+        """`embed`, with the vectors as one `(n, dim)` numpy float32 matrix (`.embeddings`).
+
+        Each value is exactly `float32(float(text))`. Needs the extra `numpy`; the extra
+        `fast` (pysimdjson) decodes the body without building a Python float per value.
+        """
+        check_dtype("float32")
+        call = protocol.embed(
+            model,
+            input,
+            truncate=truncate,
+            options=options,
+            keep_alive=keep_alive,
+            dimensions=dimensions,
+        )
+        return await self._session.unary(matrix_call(call))
+
+    @overload
+    def embed_many(
+        self,
+        model: str,
+        texts: EmbedManyInput,
+        *,
+        dtype: None = None,
+        **settings: Unpack[EmbedManyParams],
+    ) -> AsyncEmbedBatches[list[list[float]]]: ...
+
+    @overload
+    def embed_many(
+        self,
+        model: str,
+        texts: EmbedManyInput,
+        *,
+        dtype: Literal["float32"],
+        **settings: Unpack[EmbedManyParams],
+    ) -> AsyncEmbedBatches[FloatMatrix]: ...
+
+    def embed_many(
+        self,
+        model: str,
+        texts: EmbedManyInput,
+        *,
+        dtype: Literal["float32"] | None = None,
+        **settings: Unpack[EmbedManyParams],
+    ) -> AsyncEmbedBatches[Any]:
+        """Embed a corpus in batches, several in flight; hand out each batch when done.
+
+        ```
+        async with client.embed_many("nomic-embed-text", texts) as batches:
+            async for batch in batches:
+                store(batch.index, batch.ids, batch.embeddings)
+        ```
+
+        `texts` is any iterable (or async iterable) of strings or `(id, text)` pairs, read
+        lazily; a batch's `ids` are yours, or the texts' positions. Batches come in input
+        order (`ordered=False`: as they finish), each text in exactly one; a batch that
+        cannot be embedded raises. Batch numbering depends only on the input and the batch
+        limits, so `skip=` the indices you stored resumes a crashed run exactly. Keywords:
+        `ollama_lite.types.EmbedManyParams`; `dtype="float32"` gives numpy matrices (as
+        `embed_matrix` does).
+        """
+        return embed_batches(self, model, texts, dtype, settings)
+
+    def _embed_concurrency(self) -> int:
+        """Batches embed_many keeps in flight by default."""
+        return DEFAULT_EMBED_CONCURRENCY
 
     async def embeddings(
         self,

@@ -13,14 +13,22 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Container, Sized
 from types import TracebackType
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
-from .._async_workers import END, Items, Workers
+from .. import _protocol as protocol
+from .._async_workers import END, EmbedManyInput, Items, Workers
+from .._constants import DEFAULT_EMBED_BATCH_SIZE, DEFAULT_EMBED_MAX_BATCH_CHARS
 from .._errors import BatchEmbedError, InvalidResponseError, RequestError, ResponseError
 from .._hosts import BatchPlanner, PlannedBatch, ReorderBuffer
 from .._hosts.results import EmbedBatch, EmbedProgress, ProgressTracker
+from .._matrix import EmbedMatrix, check_dtype
+from ..types import EmbedResponse
+from ..types.params import EmbedManyParams
 
-__all__ = ["AsyncEmbedBatches"]
+if TYPE_CHECKING:
+    from .client import AsyncClient
+
+__all__ = ["AsyncEmbedBatches", "EmbedManyInput", "embed_batches"]
 
 V = TypeVar("V")
 
@@ -202,3 +210,60 @@ class AsyncEmbedBatches(Generic[V]):
             else:
                 low = middle
         return low
+
+
+def embed_batches(
+    client: AsyncClient,
+    model: str,
+    texts: object,
+    dtype: Literal["float32"] | None,
+    settings: EmbedManyParams,
+) -> AsyncEmbedBatches[Any]:
+    """The run of `client.embed_many(...)`: settings checked now, before anything is sent."""
+    unknown = sorted(set(settings) - set(EmbedManyParams.__annotations__))
+    if unknown:
+        raise RequestError(f"embed_many() got unexpected keyword arguments: {unknown}")
+    if not isinstance(model, str) or not model:
+        raise RequestError("model is required: embed_many(model, texts)")
+    check_dtype(dtype)
+    truncate = settings.get("truncate")
+    options = settings.get("options")
+    keep_alive = settings.get("keep_alive")
+    dimensions = settings.get("dimensions")
+    # Build one request now, so bad options fail here rather than in the first batch.
+    protocol.embed(
+        model,
+        ["check"],
+        truncate=truncate,
+        options=options,
+        keep_alive=keep_alive,
+        dimensions=dimensions,
+    )
+    skip = settings.get("skip", ())
+    if not hasattr(skip, "__contains__"):
+        raise RequestError("skip must be a container of batch indices (a set, a list, ...)")
+    planner = BatchPlanner(
+        settings.get("batch_size", DEFAULT_EMBED_BATCH_SIZE),
+        settings.get("max_batch_chars", DEFAULT_EMBED_MAX_BATCH_CHARS),
+    )
+
+    async def embed(batch: list[str]) -> tuple[Any, str]:
+        reply: EmbedResponse | EmbedMatrix
+        if dtype is None:
+            reply = await client.embed(model, batch, truncate, options, keep_alive, dimensions)
+        else:
+            reply = await client.embed_matrix(
+                model, batch, truncate, options, keep_alive, dimensions
+            )
+        return reply.embeddings, reply.host or client.host
+
+    return AsyncEmbedBatches(
+        embed,
+        texts,
+        planner=planner,
+        skip=skip,
+        ordered=bool(settings.get("ordered", True)),
+        concurrency=settings.get("concurrency") or client._embed_concurrency(),
+        on_progress=settings.get("on_progress"),
+        progress=bool(settings.get("progress", False)),
+    )

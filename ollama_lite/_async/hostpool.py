@@ -11,9 +11,14 @@ import random
 from collections.abc import Sequence
 from typing import Any
 
+from .._constants import (
+    DEFAULT_COOLDOWN,
+    DEFAULT_MAX_ATTEMPTS,
+    DEFAULT_MAX_COOLDOWN,
+    DEFAULT_MAX_IN_FLIGHT_PER_HOST,
+)
 from .._errors import RequestError
 from .._hosts import PoolStats
-from .._hosts.health import DEFAULT_COOLDOWN, DEFAULT_MAX_COOLDOWN
 from .._hosts.hosts import pool_hosts
 from .client import AsyncClient
 from .pool_session import AsyncPoolSession
@@ -69,8 +74,8 @@ class AsyncHostPool(AsyncClient):
         self,
         hosts: Sequence[str] | str | None = None,
         *,
-        max_in_flight_per_host: int = 2,
-        max_attempts: int = 3,
+        max_in_flight_per_host: int = DEFAULT_MAX_IN_FLIGHT_PER_HOST,
+        max_attempts: int = DEFAULT_MAX_ATTEMPTS,
         retry_nonstreamed_generation: bool = False,
         cooldown: float = DEFAULT_COOLDOWN,
         max_cooldown: float = DEFAULT_MAX_COOLDOWN,
@@ -91,7 +96,7 @@ class AsyncHostPool(AsyncClient):
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
                 raise RequestError(f"{name} must be a number >= 0; got {value!r}")
         clients = [AsyncClient(host, max_retries=0, **client_options) for host in pool_hosts(hosts)]
-        self._session = AsyncPoolSession(
+        self._pool = AsyncPoolSession(
             clients,
             max_in_flight_per_host=max_in_flight_per_host,
             max_attempts=max_attempts,
@@ -101,29 +106,30 @@ class AsyncHostPool(AsyncClient):
             probe=probe,
             rng=rng,
         )
+        self._session = self._pool
         self._max_in_flight_per_host = max_in_flight_per_host
 
     @property
     def host(self) -> str:
         """Every host's base URL, comma-separated (as `OLLAMA_HOSTS` takes them)."""
-        return ",".join(self._session.names)
+        return ",".join(self._pool.names)
 
     @property
     def hosts(self) -> list[str]:
         """The hosts' base URLs (without credentials), in the order given."""
-        return list(self._session.names)
+        return list(self._pool.names)
 
     @property
     def clients(self) -> list[AsyncClient]:
         """One client per host, to address a server directly (e.g. `pull` on each)."""
-        return list(self._session.clients)
+        return list(self._pool.clients)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(hosts={self.hosts!r})"
 
     def stats(self) -> PoolStats:
         """Per host: calls in flight and done, failures by kind, health, cooldown left."""
-        return self._session.stats()
+        return self._pool.stats()
 
     def _embed_concurrency(self) -> int:
-        return self._max_in_flight_per_host * len(self._session.names)
+        return self._max_in_flight_per_host * len(self._pool.names)

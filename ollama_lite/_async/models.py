@@ -19,7 +19,7 @@ from ..types import (
     StatusResponse,
 )
 from ..types.params import MessagesArg, OptionsArg
-from .session import AsyncSession
+from .sender import AsyncSender
 from .streams import AsyncStream
 
 __all__ = ["AsyncModelEndpoints"]
@@ -28,7 +28,7 @@ __all__ = ["AsyncModelEndpoints"]
 class AsyncModelEndpoints:
     """Endpoints that manage the models stored on the server."""
 
-    _session: AsyncSession
+    _session: AsyncSender
 
     @overload
     async def pull(

@@ -13,15 +13,13 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
+from .._constants import DEFAULT_EMBED_BATCH_SIZE, DEFAULT_EMBED_MAX_BATCH_CHARS
 from .._errors import BatchInputError, RequestError
 
 __all__ = ["DEFAULT_BATCH_SIZE", "DEFAULT_MAX_BATCH_CHARS", "BatchPlanner", "PlannedBatch"]
 
-#: Texts per request: enough to amortise a request, small enough to keep every host busy.
-DEFAULT_BATCH_SIZE = 64
-#: Characters per request: a batch of long texts is cut early (a 512-text batch of long
-#: chunks is far slower per text than several small ones).
-DEFAULT_MAX_BATCH_CHARS = 32_000
+DEFAULT_BATCH_SIZE = DEFAULT_EMBED_BATCH_SIZE
+DEFAULT_MAX_BATCH_CHARS = DEFAULT_EMBED_MAX_BATCH_CHARS
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from typing import Literal
 
 import httpx
 
-from .._config import RETRY_STATUSES
+from .._constants import RETRY_STATUSES
 from .._errors import (
     ConnectError,
     ModelNotFoundError,

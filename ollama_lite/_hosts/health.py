@@ -8,12 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-__all__ = ["DEFAULT_COOLDOWN", "DEFAULT_MAX_COOLDOWN", "HostHealth", "HealthState"]
+from .._constants import DEFAULT_COOLDOWN, DEFAULT_MAX_COOLDOWN
 
-#: Seconds a host rests after its first failure; doubled per consecutive failure.
-DEFAULT_COOLDOWN = 1.0
-#: The longest rest a doubling cooldown reaches (a server's `Retry-After` may ask for more).
-DEFAULT_MAX_COOLDOWN = 30.0
+__all__ = ["HealthState", "HostHealth"]
 
 HealthState = Literal["healthy", "cooling", "probe_due", "probing"]
 

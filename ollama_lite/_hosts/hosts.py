@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 
-from .._config import resolve_host
 from .._errors import RequestError
+from .._host_url import resolve_host
 
 __all__ = ["pool_hosts"]
 

@@ -13,6 +13,7 @@ import random
 from collections import deque
 from dataclasses import dataclass, field
 
+from .._constants import DEFAULT_COOLDOWN, DEFAULT_MAX_COOLDOWN, DEFAULT_MAX_IN_FLIGHT_PER_HOST
 from .health import HostHealth
 from .stats import HostStats, PoolStats
 
@@ -59,9 +60,9 @@ class Scheduler:
         self,
         names: list[str],
         *,
-        max_in_flight: int = 2,
-        cooldown: float = 1.0,
-        max_cooldown: float = 30.0,
+        max_in_flight: int = DEFAULT_MAX_IN_FLIGHT_PER_HOST,
+        cooldown: float = DEFAULT_COOLDOWN,
+        max_cooldown: float = DEFAULT_MAX_COOLDOWN,
         max_attempts: int | None = None,
         rng: random.Random | None = None,
     ) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ssl
 from collections.abc import Mapping
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import httpx
 import msgspec
@@ -25,6 +25,7 @@ from .._errors import (
     TimeoutError,
     TransportError,
 )
+from .._matrix import EmbedMatrix, decode_embed_matrix
 from .._ndjson import decode_error, decoder_for
 from .call import Call
 
@@ -44,6 +45,9 @@ def decode_body(call: Call[T], body: bytes) -> T:
     """The typed result of a successful unary call."""
     if not body.strip() and call.empty is not None:
         return call.empty
+    if call.result is EmbedMatrix:
+        # float32 matrices are decoded straight into numpy, without Python floats.
+        return cast(T, decode_embed_matrix(body))
     try:
         return decoder_for(call.result).decode(body)
     except msgspec.MsgspecError as exc:

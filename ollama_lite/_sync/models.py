@@ -21,7 +21,7 @@ from ..types import (
     StatusResponse,
 )
 from ..types.params import MessagesArg, OptionsArg
-from .session import Session
+from .sender import Sender
 from .streams import Stream
 
 __all__ = ["ModelEndpoints"]
@@ -30,7 +30,7 @@ __all__ = ["ModelEndpoints"]
 class ModelEndpoints:
     """Endpoints that manage the models stored on the server."""
 
-    _session: Session
+    _session: Sender
 
     @overload
     def pull(

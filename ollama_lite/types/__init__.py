@@ -37,6 +37,7 @@ from .params import (
     OPTION_NAMES,
     ChatParams,
     EmbeddingsParams,
+    EmbedManyParams,
     EmbedParams,
     GenerateParams,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "CopyRequest",
     "CreateRequest",
     "DeleteRequest",
+    "EmbedManyParams",
     "EmbedParams",
     "EmbedRequest",
     "EmbedResponse",

@@ -12,7 +12,7 @@ of other settings.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
 import msgspec
@@ -20,11 +20,13 @@ import msgspec
 from .common import Message, Options, Tool
 
 if TYPE_CHECKING:
+    from .._hosts.results import EmbedProgress
     from .._images import Image
 
 __all__ = [
     "OPTION_NAMES",
     "ChatParams",
+    "EmbedManyParams",
     "EmbedParams",
     "EmbeddingsParams",
     "FormatArg",
@@ -96,6 +98,31 @@ class EmbedParams(TypedDict, total=False):
     """Parameters of `embed` besides `model` and `input` (the client also takes them by
     position, as the official package does)."""
 
+    truncate: bool | None
+    options: OptionsArg
+    keep_alive: KeepAliveArg
+    dimensions: int | None
+
+
+class EmbedManyParams(TypedDict, total=False):
+    """Keyword parameters of `embed_many` besides `model`, `texts` and `dtype`.
+
+    At most `batch_size` texts and `max_batch_chars` characters go in one request; `skip`
+    holds the batch indices already stored (a rerun over the same input embeds only the
+    others); `ordered=False` hands batches out as they finish; `concurrency` is the number of
+    batches in flight (default: 2 for a client, hosts x `max_in_flight_per_host` for a
+    pool); `on_progress` is called with an `EmbedProgress` after each batch; `progress=True`
+    shows a tqdm bar (extra `progress`). `truncate`, `options`, `keep_alive` and
+    `dimensions` are `embed`'s.
+    """
+
+    batch_size: int
+    max_batch_chars: int
+    skip: Container[int]
+    ordered: bool
+    concurrency: int | None
+    on_progress: Callable[[EmbedProgress], object] | None
+    progress: bool
     truncate: bool | None
     options: OptionsArg
     keep_alive: KeepAliveArg

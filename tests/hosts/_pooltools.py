@@ -6,11 +6,15 @@ from __future__ import annotations
 import random
 import threading
 from collections.abc import Callable
+from typing import Any
 
 import httpx
 import msgspec
 
-EMBED_OK = {"model": "m", "embeddings": [[0.5, 0.25]]}
+#: The fake model the embed_many tests use (context: 512 whitespace tokens), and its
+#: vector size in the fake servers they start (small, to keep the tests quick).
+MODEL = "all-minilm"
+DIM = 16
 BUSY = b'{"error":"server busy, please try again.  maximum pending requests exceeded"}'
 
 
@@ -127,3 +131,9 @@ class FlakyTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self._async.aclose()
+
+
+def kill(server: Any) -> None:
+    """Make a fake server die like a crashed one: refuse connections, cut those open."""
+    stop = getattr(server, "kill", None) or server.stop
+    stop()

@@ -5,12 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from _pooltools import DIM
 
 from ollama_lite.testing import FakeOllama
-
-#: Small vectors keep the tests quick; the model's context is 512 (whitespace) tokens.
-MODEL = "all-minilm"
-DIM = 16
 
 
 @pytest.fixture(params=["asyncio", "trio"])
@@ -30,14 +27,17 @@ def shared_servers() -> Iterator[list[FakeOllama]]:
 
 @pytest.fixture
 def servers() -> Iterator[list[FakeOllama]]:
-    """Four fake servers of this test's own (it may kill one)."""
-    started = [FakeOllama(embedding_dim=DIM).start() for _ in range(4)]
+    """Four fake servers of this test's own (it may kill one), each with Ollama's capacity
+    for an embedding model: one slot, a few milliseconds per batch."""
+    started = [
+        FakeOllama(
+            embedding_dim=DIM,
+            num_parallel=1,
+            request_seconds=0.002,
+            embed_seconds_per_text=0.0002,
+        ).start()
+        for _ in range(4)
+    ]
     yield started
     for server in started:
         server.stop()
-
-
-def kill(server: FakeOllama) -> None:
-    """Make a server die like a crashed one: refuse connections, cut those open."""
-    stop = getattr(server, "kill", None) or server.stop
-    stop()

@@ -8,6 +8,7 @@ from typing import Any
 import anyio
 import anyio.lowlevel
 import pytest
+from _pooltools import DIM, MODEL, FlakyTransport, kill
 
 from ollama_lite import (
     AsyncClient,
@@ -19,9 +20,6 @@ from ollama_lite import (
     RequestError,
 )
 from ollama_lite.testing import FakeOllama
-
-from ._pooltools import FlakyTransport
-from .conftest import DIM, MODEL, kill
 
 pytestmark = pytest.mark.anyio
 
@@ -131,7 +129,7 @@ async def test_float32_matrices(shared_servers: list[FakeOllama]) -> None:
     async with AsyncClient(shared_servers[0].url) as client:
         batches = await collect(client.embed_many(MODEL, corpus(20), batch_size=8, dtype="float32"))
         lists = await client.embed(MODEL, corpus(20)[:8])
-        matrix = await client.embed(MODEL, corpus(20)[:8], dtype="float32")
+        matrix = await client.embed_matrix(MODEL, corpus(20)[:8])
     first = batches[0].embeddings
     assert isinstance(first, np.ndarray) and first.dtype == np.float32 and first.shape == (8, DIM)
     assert np.array_equal(first, np.asarray(lists.embeddings, dtype=np.float32))
@@ -190,6 +188,10 @@ async def test_one_of_four_servers_killed_mid_run(servers: list[FakeOllama]) -> 
     assert [b.index for b in batches] == list(range(100))
     dead = stats[servers[3].url]
     assert dead.failed >= 1 and dead.state != "healthy"
+    assert servers[3].stats().dropped_connections >= 1  # the kill cut the pool's connections
+    for server in servers[:3]:
+        # never more than max_in_flight_per_host (2) at a server: 1 in its slot, 1 queued
+        assert server.stats().max_running == 1 and server.stats().max_queued <= 1
 
 
 async def test_one_server_answers_503_half_the_time(shared_servers: list[FakeOllama]) -> None:

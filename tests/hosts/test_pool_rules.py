@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import random
+from collections.abc import Callable
 
 import anyio
 import httpx
 import pytest
+from _pooltools import Hosts, dropped, fail_first, healthy, refused, status
 
 from ollama_lite import (
     AllHostsFailedError,
@@ -17,8 +19,6 @@ from ollama_lite import (
     ResponseError,
     TransportError,
 )
-
-from ._pooltools import Hosts, dropped, fail_first, healthy, refused, status
 
 pytestmark = pytest.mark.anyio
 A, B = "http://a:1", "http://b:2"
@@ -39,20 +39,20 @@ def pool(hosts: Hosts, names: list[str] | None = None, **options: object) -> Asy
 
 async def test_connect_failure_fails_over_and_the_host_rests() -> None:
     hosts = Hosts(a=refused)
-    async with pool(hosts, cooldown=60) as p:
+    async with pool(hosts, cooldown=20) as p:
         replies = [await p.embed("m", ["x"]) for _ in range(5)]
         stats = p.stats()
     assert {reply.host for reply in replies} == {B}
     assert hosts.count("a") == 1  # tried once, then resting
     assert stats[B].done == 5 and stats[B].in_flight == 0
     assert stats[A].failures == {"connect": 1} and stats[A].done == 0
-    assert stats[A].state == "cooling" and 59 < stats[A].cooling_for <= 60
+    assert stats[A].state == "cooling" and 19 < stats[A].cooling_for <= 20
 
 
 @pytest.mark.parametrize("code", [429, 502, 503, 504])
 async def test_busy_statuses_fail_over(code: int) -> None:
     hosts = Hosts(a=status(code, b'{"error":"busy"}'))
-    async with pool(hosts, cooldown=60) as p:
+    async with pool(hosts, cooldown=20) as p:
         for _ in range(4):
             assert (await p.embed("m", ["x"])).host == B
         assert p.stats()[A].failures == {f"http_{code}": 1}
@@ -152,27 +152,36 @@ async def test_every_host_failing_raises_one_error_naming_each() -> None:
 
 
 async def test_per_host_cap_and_first_come_first_served() -> None:
-    running = peak = 0
-    order: list[str] = []
+    entered: list[str] = []
+    release: dict[str, anyio.Event] = {}
 
-    async def slow(request: httpx.Request) -> httpx.Response:
-        nonlocal running, peak
-        order.append(request.content.decode())
-        running += 1
-        peak = max(peak, running)
-        await anyio.sleep(0.02)
-        running -= 1
+    async def held(request: httpx.Request) -> httpx.Response:
+        name = request.content.decode().split('"input":["')[1].split('"')[0]
+        release[name] = anyio.Event()
+        entered.append(name)
+        await release[name].wait()
         return healthy(request)
 
-    transport = httpx.MockTransport(slow)
-    p = AsyncHostPool([A], transport=transport, max_in_flight_per_host=2)
-    async with p, anyio.create_task_group() as group:
-        for index in range(8):
-            group.start_soon(p.embed, "m", [f"t{index}"])
-            await anyio.sleep(0.001)  # a defined arrival order
-            assert p.stats().in_flight <= 2
-    assert peak == 2
-    assert [f't{i}"' in body for i, body in enumerate(order)] == [True] * 8
+    async def until(condition: Callable[[], bool]) -> None:
+        for _ in range(5000):  # polls the pool's own counters; bounded by fail_after too
+            if condition():
+                return
+            await anyio.sleep(0.001)
+        raise AssertionError("condition never held")
+
+    p = AsyncHostPool([A], transport=httpx.MockTransport(held), max_in_flight_per_host=2)
+    with anyio.fail_after(10):
+        async with p, anyio.create_task_group() as group:
+            for index in range(8):
+                group.start_soon(p.embed, "m", [f"t{index}"])
+                # the next caller arrives only once this one is running or waiting
+                await until(lambda i=index: p.stats().in_flight + p.stats().waiting == i + 1)
+            assert len(entered) == 2 and p.stats().waiting == 6
+            for index in range(8):
+                release[f"t{index}"].set()
+                await until(lambda i=index: len(entered) == min(8, i + 3))
+                assert p.stats().in_flight <= 2
+    assert entered == [f"t{i}" for i in range(8)]
 
 
 async def test_a_stream_stays_on_its_host_and_holds_its_slot() -> None:
@@ -186,12 +195,16 @@ async def test_a_stream_stays_on_its_host_and_holds_its_slot() -> None:
         return httpx.Response(200, content=lines)
 
     hosts = Hosts(a=streaming, b=refused)
-    async with pool(hosts, cooldown=60) as p:
+    async with pool(hosts, cooldown=20) as p:
         async with await p.chat("m", MSG, stream=True) as stream:
             assert stream.host == A  # type: ignore[attr-defined]
             assert p.stats()[A].in_flight == 1
             parts = [part async for part in stream]
         assert p.stats()[A].in_flight == 0 and p.stats()[A].done == 1
+        async with await p.chat("m", MSG, stream=True) as stream:
+            async for _ in stream:
+                break  # left early: the slot is freed all the same
+        assert p.stats()[A].in_flight == 0
     assert [part.message.content for part in parts] == ["0", "1", "2", ""]
     assert {part.host for part in parts} == {A}
 
@@ -202,7 +215,7 @@ async def test_failover_is_logged_at_debug_without_credentials(
     hosts = Hosts(a=refused)
     caplog.set_level(logging.DEBUG, logger="ollama_lite")
     names = ["http://user:secret@a:1", B]
-    async with pool(hosts, names=names, cooldown=60) as p:
+    async with pool(hosts, names=names, cooldown=20) as p:
         for _ in range(3):
             await p.embed("m", ["x"])
     assert any("trying another host" in r.getMessage() for r in caplog.records)

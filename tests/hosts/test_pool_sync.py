@@ -9,12 +9,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
+from _pooltools import MODEL, Hosts, healthy, refused
 
 from ollama_lite import AllHostsFailedError, HostPool
 from ollama_lite.testing import FakeOllama
-
-from ._pooltools import Hosts, healthy, refused
-from .conftest import MODEL
 
 A, B = "http://a:1", "http://b:2"
 
@@ -26,7 +24,7 @@ class First(random.Random):
 
 def test_failover_stats_and_host_on_responses() -> None:
     hosts = Hosts(a=refused)
-    with HostPool([A, B], transport=hosts.transport, rng=First(), cooldown=60) as pool:
+    with HostPool([A, B], transport=hosts.transport, rng=First(), cooldown=20) as pool:
         replies = [pool.embed("m", ["x"]) for _ in range(3)]
         stats = pool.stats()
     assert [reply.host for reply in replies] == [B, B, B]

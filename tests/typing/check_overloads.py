@@ -52,3 +52,27 @@ async def async_calls(client: AsyncClient) -> None:
     async with await client.generate("m", "p", stream=True) as stream:
         async for chunk in stream:
             assert_type(chunk.response, str)
+
+
+def pool_calls(pool: ollama_lite.HostPool) -> None:
+    import numpy as np
+    import numpy.typing as npt
+
+    assert_type(pool.embed("m", ["a"]), EmbedResponse)
+    assert_type(pool.chat("m", [], stream=True), Stream[ChatResponse])
+    assert_type(pool.embed_matrix("m", ["a"]), ollama_lite.EmbedMatrix)
+    assert_type(pool.embed_many("m", ["a"]), ollama_lite.EmbedBatches[list[list[float]]])
+    assert_type(
+        pool.embed_many("m", [("id", "a")], dtype="float32", batch_size=8),
+        ollama_lite.EmbedBatches[npt.NDArray[np.float32]],
+    )
+    assert_type(pool.stats(), ollama_lite.PoolStats)
+
+
+async def async_pool_calls(pool: ollama_lite.AsyncHostPool) -> None:
+    assert_type(await pool.embed("m", "a"), EmbedResponse)
+    runs = pool.embed_many("m", ["a"], skip={0}, ordered=False)
+    assert_type(runs, ollama_lite.AsyncEmbedBatches[list[list[float]]])
+    async with runs as batches:
+        async for batch in batches:
+            assert_type(batch, ollama_lite.EmbedBatch[list[list[float]]])

@@ -1,0 +1,43 @@
+"""`AsyncSender`: what the endpoint methods need of a session.
+
+`AsyncSession` sends to one host; `AsyncPoolSession` routes over several. The endpoint
+methods are written once against this interface, so a pool has every method of a client.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
+
+from .._host_url import HostConfig
+from .._protocol import Call
+from .streams import AsyncStream
+
+__all__ = ["AsyncSender"]
+
+T = TypeVar("T")
+
+
+class AsyncSender(Protocol):
+    """Sends `Call`s: the result of a unary call, or the stream of a streamed one."""
+
+    @property
+    def host(self) -> HostConfig:
+        """The host calls go to (for a pool: its first host)."""
+        ...
+
+    async def unary(self, call: Call[T], content: Callable[[], Any] | None = None) -> T:
+        """The decoded result of a non-streamed call (`content` makes a fresh upload body)."""
+        ...
+
+    async def stream(self, call: Call[T]) -> AsyncStream[T]:
+        """The stream of a streamed call's parts."""
+        ...
+
+    async def run(self, call: Call[T]) -> T | AsyncStream[T]:
+        """`stream` or `unary`, as the call says."""
+        ...
+
+    async def aclose(self) -> None:
+        """Release the connections; nothing is sent afterwards."""
+        ...

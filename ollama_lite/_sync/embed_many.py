@@ -1,0 +1,271 @@
+# Generated from ollama_lite/_async/embed_many.py by scripts/unasync.py. Do not edit: edit the
+# async source and run `python scripts/unasync.py`.
+"""`EmbedBatches`: embed_many's engine, a window of batches in flight over one client
+or a pool, handed out as they complete (in input order unless asked otherwise).
+
+The input is read lazily, one batch ahead of what is sent; at most `concurrency` batches
+are in flight and at most twice that many are held (in flight, or done and waiting for an
+earlier one), so memory is bounded by the window, never by the corpus. Batch numbering is
+`BatchPlanner`'s (a pure function of the input and the limits), which makes `skip=` resume
+exactly. A batch that cannot be embedded raises; nothing is dropped.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Container, Sized
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+
+from .. import _protocol as protocol
+from .._sync_workers import END, EmbedManyInput, Items, Workers
+from .._constants import DEFAULT_EMBED_BATCH_SIZE, DEFAULT_EMBED_MAX_BATCH_CHARS
+from .._errors import BatchEmbedError, InvalidResponseError, RequestError, ResponseError
+from .._hosts import BatchPlanner, PlannedBatch, ReorderBuffer
+from .._hosts.results import EmbedBatch, EmbedProgress, ProgressTracker
+from .._matrix import EmbedMatrix, check_dtype
+from ..types import EmbedResponse
+from ..types.params import EmbedManyParams
+
+if TYPE_CHECKING:
+    from .client import Client
+
+__all__ = ["EmbedBatches", "EmbedManyInput", "embed_batches"]
+
+V = TypeVar("V")
+
+#: Sends one batch of texts; returns (vectors, host that answered).
+EmbedFunction = Callable[[list[str]], Any]
+
+
+def is_too_long(error: ResponseError) -> bool:
+    """True for the server's refusal of a text longer than the model's context."""
+    return error.status_code == 400 and "input length exceeds" in error.error.lower()
+
+
+class EmbedBatches(Generic[V]):
+    """The batches of one embed_many run. Use it as a context manager, then iterate:
+
+    ```
+    with client.embed_many("nomic-embed-text", texts) as batches:
+        for batch in batches:
+            store(batch.index, batch.ids, batch.embeddings)
+    ```
+
+    Leaving the block early cancels the batches still in flight. `progress()` reports how
+    far the run is.
+    """
+
+    def __init__(
+        self,
+        embed: EmbedFunction,
+        texts: object,
+        *,
+        planner: BatchPlanner,
+        skip: Container[int],
+        ordered: bool,
+        concurrency: int,
+        on_progress: Callable[[EmbedProgress], object] | None,
+        progress: bool,
+    ) -> None:
+        if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
+            raise RequestError(f"concurrency must be a positive int; got {concurrency!r}")
+        if on_progress is not None and not callable(on_progress):
+            raise RequestError("on_progress must be callable")
+        self._embed = embed
+        self._items = Items(texts)
+        self._planner = planner
+        self._skip = skip
+        self._buffer: ReorderBuffer[EmbedBatch[V]] = ReorderBuffer(ordered=ordered)
+        self._ready: deque[EmbedBatch[V]] = deque()
+        self._concurrency = concurrency
+        self._held_limit = 2 * concurrency
+        self._held = 0  # sent and not yet handed out
+        self._input_done = False
+        self._tracker = ProgressTracker(
+            len(texts) if isinstance(texts, Sized) else None, on_progress, progress
+        )
+        self._workers: Workers | None = None
+
+    def __enter__(self) -> EmbedBatches[V]:
+        if self._workers is not None:
+            raise RequestError("this embed_many run is already open")
+        workers = Workers(self._concurrency)
+        workers.__enter__()
+        self._workers = workers
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._tracker.close()
+        if self._workers is not None:
+            self._workers.__exit__(exc_type, exc, tb)
+
+    def __iter__(self) -> EmbedBatches[V]:
+        if self._workers is None:
+            raise RequestError(
+                "embed_many runs batches in the background: use it as a context manager, "
+                "`with client.embed_many(...) as batches: for batch in batches`"
+            )
+        return self
+
+    def __next__(self) -> EmbedBatch[V]:
+        workers = self._workers
+        if workers is None:
+            raise RequestError("use embed_many in a `with` block (see its docstring)")
+        while not self._ready:
+            self._fill(workers)
+            if workers.running == 0:
+                raise StopIteration
+            batch: EmbedBatch[V] = workers.next_done()
+            self._tracker.finished(len(batch.ids), batch.host)
+            self._buffer.complete(batch.index, batch)
+            self._ready.extend(done for _, done in self._buffer.ready())
+        self._held -= 1
+        return self._ready.popleft()
+
+    def progress(self) -> EmbedProgress:
+        """How far the run is now."""
+        return self._tracker.snapshot()
+
+    def _fill(self, workers: Workers) -> None:
+        """Send batches until the window is full or the input ends."""
+        while (
+            not self._input_done
+            and workers.running < self._concurrency
+            and self._held < self._held_limit
+        ):
+            planned = self._next_planned()
+            if planned is None:
+                self._input_done = True
+                return
+            self._buffer.expect(planned.index)
+            self._held += 1
+            workers.start(self._run, planned)
+
+    def _next_planned(self) -> PlannedBatch | None:
+        """The next batch to send (skipping those in `skip`), or None at the end."""
+        while True:
+            item = self._items.next()
+            if item is END:
+                planned = self._planner.finish()
+                if planned is None or planned.index not in self._skip:
+                    return planned
+                self._tracker.skipped(len(planned.texts))
+                return None
+            planned = self._planner.add(item)
+            if planned is None:
+                continue
+            if planned.index not in self._skip:
+                return planned
+            self._tracker.skipped(len(planned.texts))
+
+    def _run(self, planned: PlannedBatch) -> EmbedBatch[V]:
+        try:
+            vectors, host = self._embed(planned.texts)
+        except ResponseError as exc:
+            raise self._explain(planned, exc) from exc
+        if len(vectors) != len(planned.texts):
+            raise InvalidResponseError(
+                f"embed_many: batch {planned.index}: the server sent {len(vectors)} vectors "
+                f"for {len(planned.texts)} texts"
+            )
+        return EmbedBatch(planned.index, planned.ids, vectors, host)
+
+    def _explain(self, planned: PlannedBatch, error: ResponseError) -> BatchEmbedError:
+        """The error for a refused batch, naming the offending text when there is one."""
+        last = planned.first_position + len(planned.texts) - 1
+        where = f"batch {planned.index} (positions {planned.first_position}-{last})"
+        if not is_too_long(error):
+            return BatchEmbedError(
+                f"embed_many: {where} failed: {error.error}",
+                error.status_code,
+                batch_index=planned.index,
+                position=None,
+            )
+        offset = self._find_too_long(planned.texts)
+        position = planned.first_position + offset
+        return BatchEmbedError(
+            f"embed_many: {where}: the text at position {position} (item {offset}, "
+            f"{len(planned.texts[offset])} characters) is longer than the model's context; "
+            f"shorten it or pass truncate=True (server: {error.error})",
+            error.status_code,
+            batch_index=planned.index,
+            position=position,
+        )
+
+    def _find_too_long(self, texts: list[str]) -> int:
+        """The offset of the first text the server refuses as too long (by halving)."""
+        low, high = 0, len(texts)
+        while high - low > 1:
+            middle = (low + high) // 2
+            try:
+                self._embed(texts[low:middle])
+            except ResponseError as exc:
+                if not is_too_long(exc):
+                    raise
+                high = middle
+            else:
+                low = middle
+        return low
+
+
+def embed_batches(
+    client: Client,
+    model: str,
+    texts: object,
+    dtype: Literal["float32"] | None,
+    settings: EmbedManyParams,
+) -> EmbedBatches[Any]:
+    """The run of `client.embed_many(...)`: settings checked now, before anything is sent."""
+    unknown = sorted(set(settings) - set(EmbedManyParams.__annotations__))
+    if unknown:
+        raise RequestError(f"embed_many() got unexpected keyword arguments: {unknown}")
+    if not isinstance(model, str) or not model:
+        raise RequestError("model is required: embed_many(model, texts)")
+    check_dtype(dtype)
+    truncate = settings.get("truncate")
+    options = settings.get("options")
+    keep_alive = settings.get("keep_alive")
+    dimensions = settings.get("dimensions")
+    # Build one request now, so bad options fail here rather than in the first batch.
+    protocol.embed(
+        model,
+        ["check"],
+        truncate=truncate,
+        options=options,
+        keep_alive=keep_alive,
+        dimensions=dimensions,
+    )
+    skip = settings.get("skip", ())
+    if not hasattr(skip, "__contains__"):
+        raise RequestError("skip must be a container of batch indices (a set, a list, ...)")
+    planner = BatchPlanner(
+        settings.get("batch_size", DEFAULT_EMBED_BATCH_SIZE),
+        settings.get("max_batch_chars", DEFAULT_EMBED_MAX_BATCH_CHARS),
+    )
+
+    def embed(batch: list[str]) -> tuple[Any, str]:
+        reply: EmbedResponse | EmbedMatrix
+        if dtype is None:
+            reply = client.embed(model, batch, truncate, options, keep_alive, dimensions)
+        else:
+            reply = client.embed_matrix(
+                model, batch, truncate, options, keep_alive, dimensions
+            )
+        return reply.embeddings, reply.host or client.host
+
+    return EmbedBatches(
+        embed,
+        texts,
+        planner=planner,
+        skip=skip,
+        ordered=bool(settings.get("ordered", True)),
+        concurrency=settings.get("concurrency") or client._embed_concurrency(),
+        on_progress=settings.get("on_progress"),
+        progress=bool(settings.get("progress", False)),
+    )

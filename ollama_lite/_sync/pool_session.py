@@ -1,0 +1,316 @@
+# Generated from ollama_lite/_async/pool_session.py by scripts/unasync.py. Do not edit: edit the
+# async source and run `python scripts/unasync.py`.
+"""`PoolSession`: sends each `Call` to one of several hosts, and is the only retry loop.
+
+It has the interface of `Session` (`unary`, `stream`, `run`, `close`), so the endpoint
+methods of `Client` work unchanged on a pool. Each host is an ordinary `Client`
+built with `max_retries=0`; the routing, cooldown and retry rules are the pure ones in
+`ollama_lite._hosts`, driven here with the clock and the waiting filled in.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import random
+import threading
+from collections.abc import Generator, Callable
+from typing import Any, TypeVar
+
+import msgspec
+
+from .. import _protocol as protocol
+from .._sync_workers import Signal, monotonic
+from .._config import HostConfig
+from .._errors import (
+    AllHostsFailedError,
+    ModelNotFoundError,
+    OllamaError,
+    RequestError,
+)
+from .._hosts import CallKind, Failure, PoolStats, Scheduler, Ticket, classify
+from .._protocol import Call
+from .client import Client
+from .streams import Stream
+
+__all__ = ["PoolSession", "PooledStream"]
+
+T = TypeVar("T")
+logger = logging.getLogger("ollama_lite")
+
+# Calls that only read: as safe to repeat as an embedding.
+_READ_ONLY_PATHS = frozenset({"/api/embed", "/api/embeddings", "/api/show"})
+_GENERATION_PATHS = frozenset({"/api/chat", "/api/generate"})
+
+
+class _ModelField(msgspec.Struct):
+    model: str = ""
+
+
+_model_decoder = msgspec.json.Decoder(_ModelField)
+
+
+def call_model(call: Call[Any]) -> str:
+    """The model a call names (routing remembers which hosts lack it), or ""."""
+    if not call.body or call.method != "POST":
+        return ""
+    try:
+        return _model_decoder.decode(call.body).model
+    except msgspec.DecodeError:
+        return ""
+
+
+def call_kind(call: Call[Any]) -> CallKind:
+    """How safe the call is to repeat after it reached a server (see `_hosts.failures`)."""
+    if call.stream:
+        return "any"
+    if call.method in ("GET", "HEAD") or call.path in _READ_ONLY_PATHS:
+        return "idempotent"
+    if call.path in _GENERATION_PATHS:
+        return "generation"
+    return "any"
+
+
+def tag_host(result: Any, host: str) -> Any:
+    """`result` saying which host answered it (every response type has a `host` field)."""
+    if hasattr(result, "host"):
+        result.host = host
+    return result
+
+
+class PoolSession:
+    """Routes calls over `clients` (one per host); see `HostPool` for the settings."""
+
+    def __init__(
+        self,
+        clients: list[Client],
+        *,
+        max_in_flight_per_host: int,
+        max_attempts: int,
+        retry_nonstreamed_generation: bool,
+        cooldown: float,
+        max_cooldown: float,
+        probe: bool,
+        rng: random.Random | None,
+    ) -> None:
+        self.clients = clients
+        self.names = [client.host for client in clients]
+        # The first host's parsed form, for code that asks a session for "its" host.
+        self.host: HostConfig = clients[0]._session.host
+        self._scheduler = Scheduler(
+            self.names,
+            max_in_flight=max_in_flight_per_host,
+            cooldown=cooldown,
+            max_cooldown=max_cooldown,
+            max_attempts=max_attempts,
+            rng=rng,
+        )
+        self._max_attempts = max_attempts
+        self._retry_generation = retry_nonstreamed_generation
+        self._probe = probe
+        self._lock = threading.Lock()
+        self._signal = Signal()
+
+    # --- the Session interface ---------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close every host's client."""
+        for client in self.clients:
+            client.close()
+
+    def unary(self, call: Call[T], content: Callable[[], Any] | None = None) -> T:
+        """The decoded result of a non-streamed call, from the first host that answers it."""
+        ticket = Ticket(call_model(call))
+        result: T = self._attempts(
+            call, ticket, lambda client: client._session.unary(call, content)
+        )
+        assert ticket.host is not None
+        name = self.names[ticket.host]
+        self._release(ticket, None)
+        if result is call.empty:
+            result = copy.copy(result)  # a shared constant: tag a copy
+        return tag_host(result, name)  # type: ignore[no-any-return]
+
+    def stream(self, call: Call[T]) -> Stream[T]:
+        """A stream from the first host that starts one; it stays on that host."""
+        ticket = Ticket(call_model(call))
+        inner: Stream[T] = self._attempts(
+            call, ticket, lambda client: client._session.stream(call)
+        )
+        assert ticket.host is not None
+        name = self.names[ticket.host]
+        pooled = PooledStream(inner, name, lambda error: self._release(ticket, error))
+        pooled.start()
+        return pooled
+
+    def run(self, call: Call[T]) -> T | Stream[T]:
+        """`stream` or `unary`, as the call says."""
+        if call.stream:
+            return self.stream(call)
+        return self.unary(call)
+
+    # --- routing -----------------------------------------------------------------------------
+
+    def stats(self) -> PoolStats:
+        """A snapshot of every host's counters and health."""
+        with self._lock:
+            return self._scheduler.snapshot(monotonic())
+
+    def _acquire(self, ticket: Ticket, failures: dict[str, BaseException]) -> int:
+        """Wait for a slot on a host that may take the ticket; return the host's index."""
+        with self._lock:
+            self._scheduler.submit(ticket, front=bool(ticket.attempts))
+        try:
+            while True:
+                with self._lock:
+                    served = self._scheduler.dispatch(monotonic())
+                    if any(other is not ticket for other in served):
+                        self._signal.notify()
+                    if ticket.host is not None:
+                        return ticket.host
+                    if self._scheduler.unservable(ticket):
+                        self._scheduler.withdraw(ticket)
+                        raise _last(failures, ticket.model)
+                    timeout = self._scheduler.next_change(monotonic())
+                    token = self._signal.arm()
+                self._signal.wait(token, timeout)
+        except BaseException:
+            with self._lock:
+                self._scheduler.withdraw(ticket)
+                self._signal.notify()
+            raise
+
+    def _release(self, ticket: Ticket, error: BaseException | None) -> None:
+        """The ticket's request is over: count it and free its slot."""
+        with self._lock:
+            if ticket.host is None:
+                return
+            if error is None:
+                self._scheduler.succeeded(ticket)
+            else:
+                self._settle_failure(ticket, error, classify(error, "any"))
+            ticket.host = None
+            self._signal.notify()
+
+    def _settle_failure(
+        self, ticket: Ticket, error: BaseException, failure: Failure | None
+    ) -> None:
+        """Free the ticket's slot after `error` (the lock is held)."""
+        if failure is not None:
+            self._scheduler.failed(
+                ticket,
+                failure.kind,
+                monotonic(),
+                unwell=failure.unwell,
+                retry_after=failure.retry_after,
+                missing_model=failure.missing_model,
+            )
+        elif isinstance(error, OllamaError) and not isinstance(error, RequestError):
+            self._scheduler.answered(ticket)  # the server answered; the error is the caller's
+        else:
+            self._scheduler.withdraw(ticket)
+
+    def _attempts(
+        self,
+        call: Call[Any],
+        ticket: Ticket,
+        send: Callable[[Client], Any],
+    ) -> Any:
+        """Send until a host succeeds; the ticket still holds that host when this returns."""
+        kind = call_kind(call)
+        failures: dict[str, BaseException] = {}
+        while True:
+            index = self._acquire(ticket, failures)
+            client = self.clients[index]
+            try:
+                if ticket.probe:
+                    self._run_probe(ticket, client)
+                return send(client)
+            except Exception as exc:
+                # A failed probe (GET /api/version) never did the call's work: try elsewhere.
+                probing = ticket.probe
+                failure = classify(
+                    exc, "idempotent" if probing else kind, retry_generation=self._retry_generation
+                )
+                with self._lock:
+                    self._settle_failure(ticket, exc, failure)
+                    self._signal.notify()
+                if failure is None or not failure.retry:
+                    raise
+                failures[self.names[index]] = exc
+                with self._lock:
+                    if self._scheduler.unservable(ticket):
+                        raise
+                    exhausted = self._scheduler.exhausted(ticket, self._max_attempts)
+                if exhausted:
+                    what = f"{call.method} {call.path}"
+                    raise AllHostsFailedError(what, failures) from exc
+                logger.debug(
+                    "%s %s %s on %s (%s); trying another host",
+                    call.method,
+                    call.path,
+                    "probe failed" if probing else "failed",
+                    self.names[index],
+                    failure.kind,
+                )
+            except BaseException:
+                with self._lock:
+                    self._scheduler.withdraw(ticket)
+                    self._signal.notify()
+                raise
+
+    def _run_probe(self, ticket: Ticket, client: Client) -> None:
+        """Ask a rested host for its version before it gets traffic again."""
+        if self._probe:
+            try:
+                client._session.unary(protocol.version())
+            except Exception as exc:
+                if classify(exc, "any") is not None:
+                    raise
+                # Any answer at all (even an error status) shows the host is back.
+        with self._lock:
+            self._scheduler.probe_passed(ticket)
+
+
+def _last(failures: dict[str, BaseException], model: str) -> BaseException:
+    """The error to raise when no host has the model: the last 404 seen."""
+    if failures:
+        return list(failures.values())[-1]
+    return ModelNotFoundError(f"model {model!r} not found on any host of this pool", 404)
+
+
+class PooledStream(Stream[T]):
+    """A stream from one host of a pool: the host's slot is held until the stream ends.
+
+    `host` is the host that answered; every part's `host` says it too.
+    """
+
+    __slots__ = ("host",)
+
+    def __init__(
+        self, inner: Stream[T], host: str, finish: Callable[[BaseException | None], None]
+    ) -> None:
+        self._response = inner.response
+        self._parts = _relay(inner, host, finish)
+        self.host = host
+
+
+def _relay(
+    inner: Stream[T], host: str, finish: Callable[[BaseException | None], None]
+) -> Generator[Any, None, None]:
+    error: BaseException | None = None
+    try:
+        # Started at once (like the host's own stream), so a stream dropped unread is still
+        # finalised and frees its slot.
+        yield None
+        for part in inner:
+            tag_host(part, host)
+            yield part
+    except BaseException as exc:
+        error = exc
+        raise
+    finally:
+        try:
+            inner.close()
+        finally:
+            finish(error if isinstance(error, Exception) else None)

@@ -1,0 +1,45 @@
+# Generated from ollama_lite/_async/sender.py by scripts/unasync.py. Do not edit: edit the
+# async source and run `python scripts/unasync.py`.
+"""`Sender`: what the endpoint methods need of a session.
+
+`Session` sends to one host; `PoolSession` routes over several. The endpoint
+methods are written once against this interface, so a pool has every method of a client.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
+
+from .._host_url import HostConfig
+from .._protocol import Call
+from .streams import Stream
+
+__all__ = ["Sender"]
+
+T = TypeVar("T")
+
+
+class Sender(Protocol):
+    """Sends `Call`s: the result of a unary call, or the stream of a streamed one."""
+
+    @property
+    def host(self) -> HostConfig:
+        """The host calls go to (for a pool: its first host)."""
+        ...
+
+    def unary(self, call: Call[T], content: Callable[[], Any] | None = None) -> T:
+        """The decoded result of a non-streamed call (`content` makes a fresh upload body)."""
+        ...
+
+    def stream(self, call: Call[T]) -> Stream[T]:
+        """The stream of a streamed call's parts."""
+        ...
+
+    def run(self, call: Call[T]) -> T | Stream[T]:
+        """`stream` or `unary`, as the call says."""
+        ...
+
+    def close(self) -> None:
+        """Release the connections; nothing is sent afterwards."""
+        ...
