@@ -16,16 +16,20 @@ class MissingExtraError(ImportError):
     """An optional feature's dependency is not installed; the message says what to install."""
 
 
-def require(module: str, extra: str, feature: str | None = None) -> ModuleType:
+def require(
+    module: str, extra: str, feature: str | None = None, hint: str | None = None
+) -> ModuleType:
     """Import `module`, or raise `MissingExtraError` naming `pip install 'ollama-lite[extra]'`.
 
-    `feature` names what needs it in the message (e.g. "float32 embeddings").
+    `feature` names what needs it in the message (e.g. "float32 embeddings"); `hint` adds
+    another way out (e.g. "or pass on_progress=callback").
     """
     try:
         return importlib.import_module(module)
     except ImportError as exc:
         top = module.partition(".")[0]
         purpose = f" (needed for {feature})" if feature else ""
+        also = f" ({hint})" if hint else ""
         raise MissingExtraError(
-            f"{top} is not installed{purpose}: pip install 'ollama-lite[{extra}]'"
+            f"{top} is not installed{purpose}: pip install 'ollama-lite[{extra}]'{also}"
         ) from exc
