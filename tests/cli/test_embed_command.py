@@ -13,7 +13,7 @@ import pytest
 from _cli_run import corpus, run_cli, start_cli, write_jsonl
 
 from ollama_lite import Client
-from ollama_lite.testing import FakeOllama
+from ollama_lite.testing import FakeOllama, Fault
 
 np = pytest.importorskip("numpy")
 parquet = pytest.importorskip("pyarrow.parquet")
@@ -99,6 +99,27 @@ def test_summary_and_progress(servers: list[FakeOllama], tmp_path: Path) -> None
     assert matrix.dtype == np.float32 and matrix.shape == (100, DIM)
     ids = [json.loads(line) for line in (tmp_path / "v.ids.jsonl").read_text().splitlines()]
     assert ids == [str(n) for n in range(1, 101)]  # line numbers without --id-field
+
+
+def test_summary_counts_the_retries(servers: list[FakeOllama], tmp_path: Path) -> None:
+    docs = corpus(96)
+    source = write_jsonl(tmp_path / "corpus.jsonl", docs)
+    out = tmp_path / "v.parquet"
+    sick = servers[1]
+    sick.inject(Fault.busy(), path="/api/embed", times=2)
+    try:
+        result = run_cli(
+            "embed", str(source), "-m", MODEL, "--hosts", hosts(servers[:2]), "-o", str(out),
+            "--id-field", "id", "--batch-size", "8", "--no-progress",
+        )  # fmt: skip
+    finally:
+        sick.clear_faults()
+    assert result.returncode == 0, result.stderr
+    assert sick.stats().busy_responses == 2
+    assert "2 failed attempts retried" in result.stderr
+    sick_line = next(line for line in result.stderr.splitlines() if sick.url[7:] + ":" in line)
+    assert sick_line.endswith("failures: http_503 2")
+    assert parquet.read_table(out).column("id").to_pylist() == [d["id"] for d in docs]
 
 
 def test_plain_text_input_and_module_entry(servers: list[FakeOllama], tmp_path: Path) -> None:
