@@ -59,8 +59,8 @@ def run_embed(args: argparse.Namespace) -> int:
         f"{len(hosts)} host(s)" + (f"; {len(done):,} batches already on disk" if done else ""),
         file=sys.stderr,
     )
-    progress = Progress(texts, unit="texts", enabled=not args.no_progress)
-    progress.done = already = sum(_batch_sizes(spec, args, done))
+    already = sum(_batch_sizes(spec, args, done))
+    progress = Progress(texts, unit="texts", enabled=not args.no_progress, initial=already)
     try:
         stats = anyio.run(_embed_all, spec, args, store, done, hosts, progress)
     except KeyboardInterrupt:

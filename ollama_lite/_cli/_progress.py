@@ -13,14 +13,21 @@ __all__ = ["Progress"]
 class Progress:
     """Counts work done out of a total, with a rate, an ETA and a free-form note.
 
-    With `enabled=False` nothing is drawn (the counts are still kept).
+    `initial` units were done before (a resumed run): they count toward the total, not the
+    rate. With `enabled=False` nothing is drawn (the counts are still kept).
     """
 
     def __init__(
-        self, total: int | None, *, unit: str, enabled: bool = True, stream: TextIO | None = None
+        self,
+        total: int | None,
+        *,
+        unit: str,
+        enabled: bool = True,
+        stream: TextIO | None = None,
+        initial: int = 0,
     ) -> None:
         self.total = total
-        self.done = 0
+        self.done = self._initial = initial
         self.unit = unit
         self.note = ""
         self._stream = stream or sys.stderr
@@ -35,7 +42,12 @@ class Progress:
                 self._bar = None
             else:
                 self._bar = tqdm(
-                    total=total, unit=unit, unit_scale=True, file=self._stream, dynamic_ncols=True
+                    total=total,
+                    initial=initial,
+                    unit=unit,
+                    unit_scale=True,
+                    file=self._stream,
+                    dynamic_ncols=True,
                 )
 
     @property
@@ -79,7 +91,7 @@ class Progress:
 
     def line(self) -> str:
         """The progress as one line of text: counts, rate, ETA and the note."""
-        rate = self.done / self.elapsed if self.elapsed > 0 else 0.0
+        rate = (self.done - self._initial) / self.elapsed if self.elapsed > 0 else 0.0
         if self.total:
             percent = 100 * self.done / self.total
             left = (self.total - self.done) / rate if rate > 0 else float("inf")
