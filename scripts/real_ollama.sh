@@ -106,7 +106,9 @@ case "${1:-}" in
     install
     main_url="$(start main)"
     busy_url="$(start busy OLLAMA_MAX_QUEUE=1 OLLAMA_NUM_PARALLEL=1)"
-    "$PYTHON" -m ollama_lite.testing.tiny_models --host "$main_url" --host "$busy_url" >&2
+    "$PYTHON" -m ollama_lite.testing.tiny_models --host "$main_url" --host "$busy_url" \
+      --chat llama3.2 --thinking qwen3 --endless tiny-endless \
+      --embedding nomic-embed-text --embedding all-minilm >&2
     echo "export OLLAMA_LITE_REAL_HOST=$main_url"
     echo "export OLLAMA_LITE_REAL_BUSY_HOST=$busy_url"
     ;;

@@ -32,6 +32,8 @@ messages say and at any temperature up to 2 with the default sampling options:
   text and the content is ``reply``; without ``think`` (or ``think=False``) no thinking at all.
   A model registered without ``thinking`` answers 400 ``... does not support thinking``;
 - ``suffix`` (``/api/generate``, fill-in-the-middle): ``reply``.
+- registered with ``endless=True``: the reply, then ``" tick tock"`` again and again, until
+  ``num_predict`` or the client goes away (for cancellation, timeout and busy-server tests).
 
 Capabilities reported by ``/api/show``: ``completion``, ``tools``, ``insert``, and ``thinking``
 when registered with ``thinking``.
@@ -84,6 +86,7 @@ def write_chat_model(
     tool_name: str = DEFAULT_TOOL_NAME,
     tool_arguments: Mapping[str, Any] = DEFAULT_TOOL_ARGUMENTS,
     context_length: int = 4096,
+    endless: bool = False,
 ) -> Path:
     """Write the chat model's GGUF file (use it with :func:`chat_template`); return the path.
 
@@ -97,6 +100,7 @@ def write_chat_model(
         thinking=thinking,
         tool_call=tool_call_text(tool_name, dict(tool_arguments)),
         context_length=context_length,
+        endless=endless,
     )
 
 
@@ -117,6 +121,7 @@ def register_chat_model(
     tool_name: str = DEFAULT_TOOL_NAME,
     tool_arguments: Mapping[str, Any] = DEFAULT_TOOL_ARGUMENTS,
     context_length: int = 4096,
+    endless: bool = False,
 ) -> None:
     """Create the chat model on the server under every name in ``names`` (the answers are in
     the module docstring). Server errors raise ollama_lite's typed exceptions."""
@@ -128,6 +133,7 @@ def register_chat_model(
         tool_name=tool_name,
         tool_arguments=tool_arguments,
         context_length=context_length,
+        endless=endless,
     )
 
 

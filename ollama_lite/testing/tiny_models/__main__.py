@@ -24,6 +24,9 @@ def _parser() -> argparse.ArgumentParser:
         "--thinking", action="append", help="thinking chat model name (default tiny-thinker)"
     )
     parser.add_argument(
+        "--endless", action="append", default=[], help="endless chat model name (none)"
+    )
+    parser.add_argument(
         "--embedding", action="append", help="embedding model name (default tiny-embed)"
     )
     parser.add_argument("--dimensions", type=int, default=64, help="embedding size (64)")
@@ -41,8 +44,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         with Client(host) as client:
             register_chat_model(client, *chat)
             register_chat_model(client, *thinking, thinking=DEFAULT_THINKING)
+            if args.endless:
+                register_chat_model(client, *args.endless, endless=True)
             register_embedding_model(client, *embedding, dimensions=args.dimensions)
-            names = ", ".join([*chat, *thinking, *embedding])
+            names = ", ".join([*chat, *thinking, *args.endless, *embedding])
             elapsed = time.perf_counter() - started
             print(f"registered {names} on {client.host} in {elapsed:.1f} s")
     return 0

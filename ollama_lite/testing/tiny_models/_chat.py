@@ -55,12 +55,18 @@ def tool_call_text(name: str, arguments: dict[str, Any]) -> str:
     return json.dumps({"name": name, "arguments": arguments}, ensure_ascii=False)
 
 
+LOOP = ("▁tick", "▁tock")  # an endless model says these in turn after its reply
+
+
 def build_chat_vocab(
-    reply: str, thinking: str | None, tool_call: str
+    reply: str, thinking: str | None, tool_call: str, *, endless: bool = False
 ) -> tuple[Vocab, list[int], list[int], int]:
-    """The vocabulary plus the reply chain, the thinking chain and the tool-call token."""
+    """The vocabulary plus the reply chain, the thinking chain and the tool-call token; an
+    endless model's reply chain ends with the two loop pieces."""
     vocab = base_vocab(thinking=thinking is not None)
     reply_ids = vocab.add_chain(reply)
+    if endless:
+        reply_ids += [vocab.add(piece, 1) for piece in LOOP]
     thinking_ids = vocab.add_chain(thinking) if thinking is not None else []
     call_id = vocab.add(tool_call, 1)
     pad(vocab, 32)
@@ -68,7 +74,12 @@ def build_chat_vocab(
 
 
 def logit_table(
-    vocab: Vocab, reply_ids: list[int], thinking_ids: list[int], call_id: int
+    vocab: Vocab,
+    reply_ids: list[int],
+    thinking_ids: list[int],
+    call_id: int,
+    *,
+    endless: bool = False,
 ) -> list[list[float]]:
     """``table[prev][next]``: the logit of ``next`` after ``prev`` (see the module docstring)."""
     size = len(vocab.texts)
@@ -91,9 +102,11 @@ def logit_table(
             table[prev][nxt] = designed
 
     eos = vocab.id(EOS)
+    # endless: the two loop pieces follow each other (Ollama aborts on 30 identical tokens)
+    eos = reply_ids[-2] if endless else eos
     chain(vocab.id(tpl.REPLY), reply_ids, eos)
     chain(vocab.id(tpl.FIM_MIDDLE), reply_ids, eos)
-    chain(vocab.id(tpl.CALL), [call_id], eos)
+    chain(vocab.id(tpl.CALL), [call_id], vocab.id(EOS))
     if thinking_ids:
         think = [vocab.id(tpl.THINK_OPEN), *thinking_ids, vocab.id(tpl.THINK_CLOSE)]
         chain(vocab.id(tpl.REASON), [*think, *reply_ids], eos)
@@ -101,13 +114,23 @@ def logit_table(
 
 
 def write_chat_gguf(
-    path: Path, *, reply: str, thinking: str | None, tool_call: str, context_length: int
+    path: Path,
+    *,
+    reply: str,
+    thinking: str | None,
+    tool_call: str,
+    context_length: int,
+    endless: bool = False,
 ) -> Path:
     """Write the chat model's GGUF file to ``path`` and return it."""
     gguf, np = import_gguf()
-    vocab, reply_ids, thinking_ids, call_id = build_chat_vocab(reply, thinking, tool_call)
+    vocab, reply_ids, thinking_ids, call_id = build_chat_vocab(
+        reply, thinking, tool_call, endless=endless
+    )
     size = len(vocab.texts)
-    table = np.asarray(logit_table(vocab, reply_ids, thinking_ids, call_id), dtype=np.float32)
+    table = np.asarray(
+        logit_table(vocab, reply_ids, thinking_ids, call_id, endless=endless), dtype=np.float32
+    )
     # output[next, e] * h[e] with h = sqrt(size) * onehot(prev): divide to get the table back.
     output = np.ascontiguousarray(table.T / math.sqrt(size), dtype=np.float32)
     heads, ffn = 4, 32

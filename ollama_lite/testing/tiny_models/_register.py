@@ -37,6 +37,7 @@ def register_chat(
     tool_name: str,
     tool_arguments: Mapping[str, Any],
     context_length: int,
+    endless: bool,
 ) -> None:
     """Write the chat GGUF to a temporary file and create every name from it."""
     with tempfile.TemporaryDirectory(prefix="ollama-lite-tiny-") as tmp:
@@ -46,6 +47,7 @@ def register_chat(
             thinking=thinking,
             tool_call=tool_call_text(tool_name, dict(tool_arguments)),
             context_length=context_length,
+            endless=endless,
         )
         _create_all(
             client,
