@@ -6,7 +6,7 @@ import os
 
 HOST_VAR = "OLLAMA_LITE_REAL_HOST"
 BUSY_VAR = "OLLAMA_LITE_REAL_BUSY_HOST"
-HOW = "start one with: eval \"$(scripts/real_ollama.sh up)\" (or nox -s real)"
+HOW = 'start one with: eval "$(scripts/real_ollama.sh up)" (or nox -s real)'
 
 # The tiny models are registered under the names the fake server uses, so examples, README
 # snippets and the differential suite send the same requests to both servers.
@@ -17,6 +17,7 @@ SMALL_EMBED = "all-minilm"
 REPLY = "Hello world!"
 THINKING = "Let me think."
 HI = [{"role": "user", "content": "Say hello"}]
+SUMMARY: list[str] = []  # lines for the run's terminal summary (the differential suite's counts)
 
 
 def env_host(var: str) -> str | None:

@@ -15,7 +15,18 @@ import pytest
 import ollama_lite
 from ollama_lite import Client
 
-from ._real import BUSY_VAR, CHAT, EMBED, HOST_VAR, HOW, SMALL_EMBED, THINKER, THINKING, env_host
+from ._real import (
+    BUSY_VAR,
+    CHAT,
+    EMBED,
+    HOST_VAR,
+    HOW,
+    SMALL_EMBED,
+    SUMMARY,
+    THINKER,
+    THINKING,
+    env_host,
+)
 
 _REAL_FIXTURES = {"real_host", "busy_host", "real_client"}
 
@@ -83,3 +94,9 @@ def real_client(real_host: str) -> Iterator[Client]:
     """A Client for the real server that does not retry."""
     with Client(real_host, max_retries=0) as client:
         yield client
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Show the differential suite's counts in the run's summary (and so in CI's output)."""
+    for line in SUMMARY:
+        terminalreporter.write_line(line)

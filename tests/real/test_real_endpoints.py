@@ -99,7 +99,9 @@ def test_blob_create_copy_delete_sync(real_client: Client, tmp_path: Path) -> No
         assert real_client.chat(name, HI).message.content == "Goodbye now"
         real_client.copy(name, copy)
         assert real_client.generate(copy, "x").response == "Goodbye now"
-        derived = list(real_client.create(f"{name}-sys", from_=name, system="Be brief", stream=True))
+        derived = list(
+            real_client.create(f"{name}-sys", from_=name, system="Be brief", stream=True)
+        )
         assert derived[-1].status == "success"
         assert real_client.show(f"{name}-sys").system == "Be brief"
     finally:

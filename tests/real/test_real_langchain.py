@@ -9,9 +9,9 @@ from ._real import CHAT, EMBED, REPLY, THINKER, THINKING
 
 pytest.importorskip("langchain_core")
 
-from langchain_core.messages import AIMessage  # noqa: E402
+from langchain_core.messages import AIMessage
 
-from ollama_lite.langchain import ChatOllama, OllamaEmbeddings, OllamaLLM  # noqa: E402
+from ollama_lite.langchain import ChatOllama, OllamaEmbeddings, OllamaLLM
 
 
 def test_chat_model_invoke_stream_tools_and_structure(real_host: str) -> None:

@@ -18,6 +18,7 @@ from ._template import chat_template
 # answers do not depend on it.
 _CHAT_PARAMETERS: dict[str, Any] = {"temperature": 0, "num_thread": 1}
 _EMBEDDING_PARAMETERS: dict[str, Any] = {"num_thread": 1}
+LICENSE = "ollama-lite tiny test model: generated weights, free to use for any purpose"
 
 
 def _create_all(client: Client, names: tuple[str, ...], gguf_path: Path, **extra: Any) -> None:
@@ -25,7 +26,7 @@ def _create_all(client: Client, names: tuple[str, ...], gguf_path: Path, **extra
         raise ValueError("give at least one model name to register")
     digest = client.create_blob(gguf_path)
     for name in names:
-        client.create(name, files={"model.gguf": digest}, **extra)
+        client.create(name, files={"model.gguf": digest}, license=LICENSE, **extra)
 
 
 def register_chat(
