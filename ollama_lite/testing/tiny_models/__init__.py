@@ -21,9 +21,9 @@ messages say and at any temperature up to 2 with the default sampling options:
   one word per chunk (``"Hello"``, ``" world!"``), ``done_reason: "stop"``;
 - ``tools`` given and the last message is not a ``tool`` result: content ``""`` and one
   ``tool_calls`` entry, ``tool_name(**tool_arguments)`` (default ``get_weather``,
-  ``{"city": "Tokyo"}``). Ollama reports it as a tool call only if a tool of that name is among
-  ``tools``; otherwise the call's JSON text arrives as the content. After a ``tool`` result:
-  ``reply`` again;
+  ``{"city": "Tokyo"}``). Ollama 0.9 reports it as a tool call only if a tool of that name is
+  among ``tools`` and its ``parameters.properties`` name every argument; otherwise the call's
+  JSON text arrives as the content. After a ``tool`` result: ``reply`` again;
 - ``format="json"``: ``{}``. ``format=<JSON schema>``: the smallest document the schema's
   grammar accepts: required properties only, in the schema's order, no whitespace, strings
   ``""``, numbers ``0``, booleans ``false``, arrays ``[]``, objects built the same way (so it
@@ -40,9 +40,9 @@ when registered with ``thinking``.
 
 What the embedding model answers: ``dimensions`` floats per input (default 64), unit length,
 the same vector for the same text; letters are lowercased and each non-space character is one
-token (characters outside ``ALPHABET`` count as ``[UNK]``), plus ``[CLS]`` and ``[SEP]``. An
-input of more than ``context_length`` tokens (default 512) gives 400 ``input length exceeds
-maximum context length`` with ``truncate=False``, and is cut to fit otherwise.
+token (characters outside ``ALPHABET`` count as ``[UNK]``). An input of more than
+``context_length`` tokens (default 512; ``[CLS]`` and ``[SEP]`` not counted) gives 400 ``input
+length exceeds maximum context length`` with ``truncate=False``, and is cut to fit otherwise.
 
 The models run on one thread (``num_thread: 1``), which is fastest for models this small.
 """

@@ -3,7 +3,7 @@
 The token embeddings are random from a fixed seed; every attention and feed-forward weight is
 zero and every norm is the identity, so a text's vector is the normalized mean of its tokens'
 (layer-normalized) embeddings, ``[CLS]`` and ``[SEP]`` included: the same text always gives the
-same vector, and texts made of the same characters give the same vector. The vocabulary is
+same vector. The vocabulary is
 WordPiece: ``[PAD] [UNK] [CLS] [SEP] [MASK]``, then each character of ``ALPHABET`` as a
 word-initial piece and as a continuation piece; other characters become ``[UNK]``.
 """
