@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
 import sys
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -16,40 +18,57 @@ SNIPPETS = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(), 
 # pull_progress.py pulls from the registry, which a test server cannot reach: the offline
 # failure is tested in test_real_server_behaviour.py instead.
 OFFLINE = {"pull_progress.py"}
+EXAMPLES_DIR = ROOT / "examples"
 EXAMPLES = sorted(
-    p
-    for p in (ROOT / "examples").glob("*.py")
-    if not p.name.startswith("_") and p.name not in OFFLINE
+    p for p in EXAMPLES_DIR.glob("*.py") if not p.name.startswith("_") and p.name not in OFFLINE
 )
 
 
-def _run(args: list[str], host: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "OLLAMA_HOST": host, "PYTHONPATH": str(ROOT)}
+@dataclass(frozen=True)
+class Result:
+    """What one example or snippet did."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def _run_jobs(jobs: list[dict[str, str]], host: str) -> dict[str, Result]:
+    """Run the jobs in one fresh interpreter (``_docs_runner``) against ``host``."""
+    env = {**os.environ, "OLLAMA_HOST": host, "PYTHONPATH": f"{ROOT}{os.pathsep}{EXAMPLES_DIR}"}
     env.pop("OLLAMA_LITE_FAKE", None)
-    return subprocess.run(
-        args, capture_output=True, text=True, timeout=120, cwd=ROOT, env=env, check=False
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("_docs_runner.py"))],
+        input=json.dumps(jobs),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+        env=env,
+        check=True,
     )
+    return {key: Result(**value) for key, value in json.loads(done.stdout).items()}
 
 
 @pytest.fixture(scope="module")
-def runs(real_host: str) -> dict[str, Future[subprocess.CompletedProcess[str]]]:
-    """Every example and snippet started at once (four at a time): most of their time is
-    interpreter start-up and waiting on the server, so this saves a minute of CI time."""
-    commands = {p.name: [sys.executable, str(p)] for p in EXAMPLES}
-    commands |= {f"snippet-{i}": [sys.executable, "-c", code] for i, code in enumerate(SNIPPETS)}
-    pool = ThreadPoolExecutor(max_workers=4)
-    futures = {key: pool.submit(_run, args, real_host) for key, args in commands.items()}
-    pool.shutdown(wait=False)
-    return futures
+def runs(real_host: str) -> dict[str, Result]:
+    """Every example and snippet, run as ``__main__`` in two interpreters side by side (one for
+    the examples, one for the snippets): starting one interpreter per script and importing
+    LangChain each time cost a minute of CI time."""
+    examples = [{"key": p.name, "path": str(p)} for p in EXAMPLES]
+    snippets = [{"key": f"snippet-{i}", "code": code} for i, code in enumerate(SNIPPETS)]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        parts = list(pool.map(lambda jobs: _run_jobs(jobs, real_host), [examples, snippets]))
+    return {**parts[0], **parts[1]}
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
 def test_example_runs_against_the_real_server(
-    example: Path, real_host: str, runs: dict[str, Future[subprocess.CompletedProcess[str]]]
+    example: Path, real_host: str, runs: dict[str, Result]
 ) -> None:
     if example.name.startswith("langchain"):
         pytest.importorskip("langchain_core")
-    result = runs[example.name].result()
+    result = runs[example.name]
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == f"Using the Ollama server at {real_host}"
@@ -57,9 +76,7 @@ def test_example_runs_against_the_real_server(
 
 
 @pytest.mark.parametrize("index", range(len(SNIPPETS)))
-def test_readme_snippet_runs_against_the_real_server(
-    index: int, runs: dict[str, Future[subprocess.CompletedProcess[str]]]
-) -> None:
-    result = runs[f"snippet-{index}"].result()
+def test_readme_snippet_runs_against_the_real_server(index: int, runs: dict[str, Result]) -> None:
+    result = runs[f"snippet-{index}"]
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip(), "a snippet should print something"

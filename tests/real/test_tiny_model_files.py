@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -13,11 +11,11 @@ import pytest
 
 gguf = pytest.importorskip("gguf", reason="the tiny-models extra (gguf) is missing")
 
+import ollama_lite  # noqa: E402
 from ollama_lite.testing import tiny_models  # noqa: E402
+from ollama_lite.testing.tiny_models import __main__ as cli  # noqa: E402
 from ollama_lite.testing.tiny_models import _chat, _vocab  # noqa: E402
 from ollama_lite.testing.tiny_models._template import CALL, REASON, REPLY  # noqa: E402
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _field(reader: object, key: str) -> object:
@@ -102,12 +100,9 @@ def test_missing_gguf_names_the_extra(monkeypatch: pytest.MonkeyPatch, tmp_path:
         tiny_models.write_chat_model(tmp_path / "x.gguf")
 
 
-def test_cli_help_and_a_host_that_does_not_answer() -> None:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    args = [sys.executable, "-m", "ollama_lite.testing.tiny_models"]
-    shown = subprocess.run([*args, "--help"], capture_output=True, text=True, env=env, timeout=60)
-    assert shown.returncode == 0 and "--endless" in shown.stdout
-    failed = subprocess.run(
-        [*args, "--host", "http://127.0.0.1:9"], capture_output=True, text=True, env=env, timeout=60
-    )
-    assert failed.returncode != 0 and "ConnectError" in failed.stderr
+def test_cli_help_and_a_host_that_does_not_answer(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as shown:
+        cli.main(["--help"])
+    assert shown.value.code == 0 and "--endless" in capsys.readouterr().out
+    with pytest.raises(ollama_lite.ConnectError):
+        cli.main(["--host", "http://127.0.0.1:9"])
