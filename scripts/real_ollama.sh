@@ -26,22 +26,33 @@ say() { echo "[real_ollama] $*" >&2; }
 install() {
   mkdir -p "$ROOT"
   [ -x "$RT/bin/python" ] || python3 -m venv "$RT"
+  local dl="$ROOT/download" jobs=()
+  if [ -x "$BIN/ollama-lib" ] && [ -f "$BIN/libggml-sycl.so.gpu" ]; then dl=""; fi
+  # The two downloads run side by side (each is mostly waiting on the registry).
   if [ ! -e "$RT/lib/libsycl.so.8" ] || [ ! -e "$RT/lib/libiomp5.so" ] || [ ! -e "$RT/lib/libsvml.so" ]; then
     say "installing the Intel runtime libraries $INTEL_RT (loaded by the binary, never used)"
     "$RT/bin/pip" install -q "intel-cmplr-lib-rt==$INTEL_RT" "intel-openmp==$INTEL_RT" \
-      "intel-sycl-rt==$INTEL_RT" >&2
+      "intel-sycl-rt==$INTEL_RT" >&2 &
+    jobs+=($!)
   fi
-  if [ -x "$BIN/ollama-lib" ] && [ -f "$BIN/libggml-sycl.so.gpu" ]; then return; fi
-  local dl="$ROOT/download"
-  if ! ls "$dl"/bigdl_core_cpp-*.whl >/dev/null 2>&1; then
+  if [ -n "$dl" ] && ! ls "$dl"/bigdl_core_cpp-*.whl >/dev/null 2>&1; then
     say "downloading $WHEEL (without its dependencies)"
-    "$RT/bin/pip" download -q --no-deps --pre "$WHEEL" -d "$dl" >&2
+    "$RT/bin/pip" download -q --no-deps --pre "$WHEEL" -d "$dl" >&2 &
+    jobs+=($!)
   fi
-  rm -rf "$dl/unpacked" "$BIN"
-  "$RT/bin/python" -m zipfile -e "$dl"/bigdl_core_cpp-*.whl "$dl/unpacked"
-  mkdir -p "$BIN"
-  cp "$dl"/unpacked/bigdl/cpp/libs/ollama/ollama-lib "$dl"/unpacked/bigdl/cpp/libs/ollama/*.so "$BIN/"
-  rm -rf "$dl/unpacked"
+  for job in ${jobs[@]+"${jobs[@]}"}; do wait "$job"; done
+  [ -n "$dl" ] || return 0
+  rm -rf "$BIN" && mkdir -p "$BIN"
+  # Only the server and its libraries: bigdl/cpp/libs/ollama/{ollama-lib,*.so}.
+  "$RT/bin/python" - "$BIN" "$dl"/bigdl_core_cpp-*.whl <<'PY'
+import pathlib, sys, zipfile
+target, wheel = pathlib.Path(sys.argv[1]), zipfile.ZipFile(sys.argv[2])
+prefix = "bigdl/cpp/libs/ollama/"
+for name in wheel.namelist():
+    base = name[len(prefix):]
+    if name.startswith(prefix) and "/" not in base and (base == "ollama-lib" or base.endswith(".so")):
+        (target / base).write_bytes(wheel.read(name))
+PY
   chmod +x "$BIN/ollama-lib"
   # The shipped SYCL backend aborts without an Intel GPU; swap in a no-device stand-in so ggml
   # runs on its CPU backend.
