@@ -53,7 +53,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..._sync_client import Client
+from ..._sync.client import Client
 from ._chat import tool_call_text, write_chat_gguf
 from ._embedding import ALPHABET, write_embedding_gguf
 from ._register import register_chat, register_embedding

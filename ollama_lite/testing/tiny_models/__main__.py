@@ -7,7 +7,7 @@ import sys
 import time
 from collections.abc import Sequence
 
-from ..._sync_client import Client
+from ..._sync.client import Client
 from . import DEFAULT_THINKING, register_chat_model, register_embedding_model
 
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..._sync_client import Client
+from ..._sync.client import Client
 from ._chat import tool_call_text, write_chat_gguf
 from ._embedding import write_embedding_gguf
 from ._template import chat_template
