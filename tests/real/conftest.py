@@ -97,6 +97,19 @@ def real_client(real_host: str) -> Iterator[Client]:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Show the differential suite's counts in the run's summary (and so in CI's output)."""
+    """Show how many real-server tests ran (not skipped), their time, and the differential
+    suite's counts in the run's summary (and so in CI's output)."""
+    counts: dict[str, int] = {}
+    seconds = 0.0
+    for outcome in ("passed", "failed", "skipped", "error"):
+        for report in terminalreporter.stats.get(outcome, []):
+            if "real_ollama" not in getattr(report, "keywords", {}):
+                continue
+            seconds += getattr(report, "duration", 0.0)
+            if report.when == "call" or outcome in ("skipped", "error"):
+                counts[outcome] = counts.get(outcome, 0) + 1
+    if counts:
+        done = ", ".join(f"{n} {outcome}" for outcome, n in counts.items())
+        terminalreporter.write_line(f"real-server tests: {done} in {seconds:.1f} s")
     for line in SUMMARY:
         terminalreporter.write_line(line)
