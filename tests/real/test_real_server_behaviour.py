@@ -42,8 +42,9 @@ async def test_async_stream_cancelled_by_a_timeout_frees_the_server(busy_host: s
     with Client(busy_host, max_retries=0) as sync_client:
         _ensure_endless(sync_client)
     async with AsyncClient(busy_host, max_retries=0, timeout=20.0) as client:
+        await client.chat(ENDLESS, HI, options={"num_predict": 1})  # loaded before the clock
         seen = 0
-        with anyio.move_on_after(0.5) as scope:
+        with anyio.move_on_after(0.5) as scope:  # cancels the iteration, not a close() call
             async for _ in await client.chat(ENDLESS, HI, stream=True):
                 seen += 1
         assert scope.cancelled_caught and seen > 0
