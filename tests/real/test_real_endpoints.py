@@ -143,7 +143,7 @@ async def test_every_inference_endpoint_async(real_host: str) -> None:
 
 
 @pytest.mark.anyio
-async def test_every_management_endpoint_async(real_host: str) -> None:
+async def test_every_management_endpoint_async(real_host: str, tmp_path: Path) -> None:
     async with AsyncClient(real_host, max_retries=0) as client:
         assert any(m.model == f"{CHAT}:latest" for m in (await client.list()).models)
         assert (await client.show(EMBED)).capabilities == ["embedding"]
@@ -158,3 +158,11 @@ async def test_every_management_endpoint_async(real_host: str) -> None:
             await client.delete(name)
             await client.delete(f"{name}-copy")
         assert not await client.blob_exists("sha256:" + "1" * 64)
+        blob = tmp_path / "blob.bin"
+        blob.write_bytes(uuid.uuid4().bytes)
+        assert await client.blob_exists(await client.create_blob(blob))
+        with pytest.raises(ollama_lite.ResponseError, match="connection refused"):
+            await client.pull("tinyllama")
+        with pytest.raises(ollama_lite.StreamError, match="connection refused"):
+            async for _ in await client.push(CHAT, stream=True):
+                pass
