@@ -101,12 +101,12 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     suite's counts in the run's summary (and so in CI's output)."""
     counts: dict[str, int] = {}
     seconds = 0.0
-    for outcome in ("passed", "failed", "skipped", "error"):
+    for outcome in ("passed", "failed", "skipped", "error", ""):  # "": passed setup/teardown
         for report in terminalreporter.stats.get(outcome, []):
             if "real_ollama" not in getattr(report, "keywords", {}):
                 continue
             seconds += getattr(report, "duration", 0.0)
-            if report.when == "call" or outcome in ("skipped", "error"):
+            if outcome and (report.when == "call" or outcome in ("skipped", "error")):
                 counts[outcome] = counts.get(outcome, 0) + 1
     if counts:
         done = ", ".join(f"{n} {outcome}" for outcome, n in counts.items())
