@@ -1,0 +1,1 @@
+"""The async source: `scripts/unasync.py` generates `_sync/` from these modules."""

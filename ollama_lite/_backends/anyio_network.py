@@ -1,0 +1,131 @@
+"""The async network backend: TCP connections on anyio streams (asyncio and trio).
+
+Failures are raised as httpx's exception types, so the client maps them as it maps httpx's:
+`ConnectError`/`ConnectTimeout` while connecting, `WriteError`/`WriteTimeout` while sending,
+`ReadError`/`ReadTimeout` while receiving, `PoolTimeout` while waiting for a connection.
+"""
+
+from __future__ import annotations
+
+import select
+from collections import deque
+
+import anyio
+import anyio.abc
+import httpx
+
+from .._wire.request import Origin
+
+__all__ = ["AsyncSlots", "AsyncSocket", "connect"]
+
+RECEIVE_SIZE = 65536
+
+
+def _deadline(timeout: float | None) -> float:
+    return anyio.current_time() + timeout if timeout is not None else float("inf")
+
+
+async def connect(origin: Origin, timeout: float | None) -> AsyncSocket:
+    """A new TCP connection to `origin` (TCP_NODELAY set, as anyio does by default)."""
+    with anyio.CancelScope(deadline=_deadline(timeout)) as scope:
+        try:
+            stream = await anyio.connect_tcp(origin.host, origin.port)
+        except OSError as exc:
+            raise httpx.ConnectError(str(exc) or type(exc).__name__) from exc
+    if scope.cancelled_caught:
+        raise httpx.ConnectTimeout(f"no connection to {origin.authority} within {timeout} s")
+    return AsyncSocket(stream)
+
+
+class AsyncSocket:
+    """One connected TCP stream."""
+
+    __slots__ = ("_stream",)
+
+    def __init__(self, stream: anyio.abc.SocketStream) -> None:
+        self._stream = stream
+
+    async def send_all(self, data: bytes, timeout: float | None) -> None:
+        """Send all of `data`; `timeout` bounds the wait for the peer to take it."""
+        with anyio.CancelScope(deadline=_deadline(timeout)) as scope:
+            try:
+                await self._stream.send(data)
+            except (anyio.BrokenResourceError, anyio.ClosedResourceError, OSError) as exc:
+                raise httpx.WriteError(f"sending failed: {exc!r}") from exc
+        if scope.cancelled_caught:
+            raise httpx.WriteTimeout(f"the server took no data for {timeout} s")
+
+    async def receive(self, timeout: float | None) -> bytes:
+        """The next bytes from the peer (b"" once it closed); waits at most `timeout`."""
+        if timeout is None:
+            return await self._receive()
+        with anyio.CancelScope(deadline=anyio.current_time() + timeout):
+            return await self._receive()
+        # Only the deadline ends the scope without a return: the read timed out.
+        raise httpx.ReadTimeout(f"no data from the server for {timeout} s")
+
+    async def _receive(self) -> bytes:
+        try:
+            return await self._stream.receive(RECEIVE_SIZE)
+        except anyio.EndOfStream:
+            return b""
+        except (anyio.BrokenResourceError, anyio.ClosedResourceError, OSError) as exc:
+            raise httpx.ReadError(f"receiving failed: {exc!r}") from exc
+
+    async def aclose(self) -> None:
+        """Close at once (no goodbye): works inside a cancelled scope too."""
+        await anyio.aclose_forcefully(self._stream)
+
+    def is_dead(self) -> bool:
+        """True when an idle connection cannot carry a request: the peer closed it, reset it
+        or sent something unasked (an idle socket should have nothing to read)."""
+        raw = self._stream.extra(anyio.abc.SocketAttribute.raw_socket, None)
+        if raw is None or raw.fileno() < 0:
+            return True
+        try:
+            readable, _, _ = select.select([raw], [], [], 0)
+        except (OSError, ValueError):
+            return True
+        return bool(readable)
+
+
+class AsyncSlots:
+    """At most `limit` holders at once: `acquire` takes a slot at once when one is free (no
+    yield to the event loop), else waits in line up to `timeout`; `release` hands the slot
+    to the first in line."""
+
+    __slots__ = ("_free", "_waiters")
+
+    def __init__(self, limit: int) -> None:
+        self._free = limit
+        self._waiters: deque[anyio.Event] = deque()
+
+    async def acquire(self, timeout: float | None) -> None:
+        """Take a slot, waiting at most `timeout` seconds (`httpx.PoolTimeout` after that)."""
+        if self._free > 0 and not self._waiters:
+            self._free -= 1
+            return
+        granted = anyio.Event()
+        self._waiters.append(granted)
+        try:
+            with anyio.CancelScope(deadline=_deadline(timeout)):
+                await granted.wait()
+        except BaseException:
+            self._give_up(granted)
+            raise
+        if not granted.is_set():
+            self._give_up(granted)
+            raise httpx.PoolTimeout(f"no connection free within {timeout} s")
+
+    def _give_up(self, granted: anyio.Event) -> None:
+        if granted.is_set():
+            self.release()  # handed over just as we stopped waiting: pass it on
+        else:
+            self._waiters.remove(granted)
+
+    def release(self) -> None:
+        """Give a slot back (to the first waiter, if any)."""
+        if self._waiters:
+            self._waiters.popleft().set()
+        else:
+            self._free += 1

@@ -1,0 +1,1 @@
+"""Every reliance on another library's internals, each in a module named after it."""
