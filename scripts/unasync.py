@@ -37,7 +37,7 @@ REPLACEMENTS = [
 ]
 # The fast path: `_async/wire_*.py` -> `_sync/wire_*.py`, with the async rules above plus
 # these (the network backends are written by hand for each side).
-WIRE_MODULES = ("wire_connection", "wire_pool", "wire_client")
+WIRE_MODULES = ("wire_connection", "wire_pool", "wire_client", "wire_transports")
 WIRE_REPLACEMENTS = [
     (r"\banyio_network\b", "socket_network"),
     (r"\bAsyncSocket\b", "Socket"),
@@ -47,6 +47,7 @@ WIRE_REPLACEMENTS = [
     (r"\bAsyncBody\b", "Body"),
     (r"\bAsyncResponse\b", "Response"),
     (r"\bAsyncWireClient\b", "WireClient"),
+    (r"\bAsyncTransports\b", "Transports"),
     (r"\bAsyncIterable\b", "Iterable"),
     (r"\b__aiter__\b", "__iter__"),
     (r"\b__anext__\b", "__next__"),

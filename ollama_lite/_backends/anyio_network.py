@@ -19,6 +19,9 @@ from .._wire.request import Origin
 __all__ = ["AsyncSlots", "AsyncSocket", "connect"]
 
 RECEIVE_SIZE = 65536
+#: A send at most this long goes out without a timeout scope: it fits in the socket's send
+#: buffer (and under asyncio's write buffer limit), so it never waits for the peer.
+SMALL_SEND = 16384
 
 
 def _deadline(timeout: float | None) -> float:
@@ -47,6 +50,11 @@ class AsyncSocket:
 
     async def send_all(self, data: bytes, timeout: float | None) -> None:
         """Send all of `data`; `timeout` bounds the wait for the peer to take it."""
+        if len(data) <= SMALL_SEND:
+            try:
+                return await self._stream.send(data)
+            except (anyio.BrokenResourceError, anyio.ClosedResourceError, OSError) as exc:
+                raise httpx.WriteError(f"sending failed: {exc!r}") from exc
         with anyio.CancelScope(deadline=_deadline(timeout)) as scope:
             try:
                 await self._stream.send(data)
