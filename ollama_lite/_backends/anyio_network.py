@@ -7,7 +7,9 @@ Failures are raised as httpx's exception types, so the client maps them as it ma
 
 from __future__ import annotations
 
+import asyncio
 import select
+import sys
 from collections import deque
 
 import anyio
@@ -37,16 +39,43 @@ async def connect(origin: Origin, timeout: float | None) -> AsyncSocket:
             raise httpx.ConnectError(str(exc) or type(exc).__name__) from exc
     if scope.cancelled_caught:
         raise httpx.ConnectTimeout(f"no connection to {origin.authority} within {timeout} s")
-    return AsyncSocket(stream)
+    return AsyncSocket(stream, _asyncio_loop())
+
+
+def _asyncio_loop() -> asyncio.AbstractEventLoop | None:
+    """The running asyncio loop when the silence timer can be used (Python 3.11+ for
+    `Task.uncancel`), else None (trio, or an older Python: a cancel scope per read)."""
+    if sys.version_info < (3, 11):  # pragma: no cover - depends on the Python version
+        return None
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
 
 
 class AsyncSocket:
-    """One connected TCP stream."""
+    """One connected TCP stream.
 
-    __slots__ = ("_stream",)
+    On asyncio the read timeout is kept by one lazy timer per connection instead of a cancel
+    scope per read (a scope arms and disarms a timer each time, a quarter of the CPU of a
+    small request): each read notes when its wait began, and the timer, when it fires,
+    cancels the reading task only if that wait has lasted the whole timeout; otherwise it
+    re-arms for the moment it would. So a read costs two assignments, and the timer fires
+    at most once per timeout period.
+    """
 
-    def __init__(self, stream: anyio.abc.SocketStream) -> None:
+    __slots__ = ("_expired", "_loop", "_stream", "_timer", "_wait_began", "_wait_limit", "_waiter")
+
+    def __init__(
+        self, stream: anyio.abc.SocketStream, loop: asyncio.AbstractEventLoop | None = None
+    ) -> None:
         self._stream = stream
+        self._loop = loop
+        self._timer: asyncio.TimerHandle | None = None
+        self._waiter: asyncio.Task[object] | None = None
+        self._wait_began = 0.0
+        self._wait_limit = 0.0
+        self._expired = False
 
     async def send_all(self, data: bytes, timeout: float | None) -> None:
         """Send all of `data`; `timeout` bounds the wait for the peer to take it."""
@@ -67,10 +96,42 @@ class AsyncSocket:
         """The next bytes from the peer (b"" once it closed); waits at most `timeout`."""
         if timeout is None:
             return await self._receive()
+        loop = self._loop
+        if loop is not None:
+            return await self._receive_with_timer(loop, timeout)
         with anyio.CancelScope(deadline=anyio.current_time() + timeout):
             return await self._receive()
         # Only the deadline ends the scope without a return: the read timed out.
         raise httpx.ReadTimeout(f"no data from the server for {timeout} s")
+
+    async def _receive_with_timer(self, loop: asyncio.AbstractEventLoop, timeout: float) -> bytes:
+        task = asyncio.current_task()
+        self._waiter, self._wait_began, self._wait_limit = task, loop.time(), timeout
+        if self._timer is None:
+            self._timer = loop.call_at(self._wait_began + timeout, self._check_silence)
+        try:
+            return await self._receive()
+        except asyncio.CancelledError:
+            if self._expired and task is not None:
+                self._expired = False
+                # Our cancellation, and nobody else's pending: it is a read timeout.
+                if sys.version_info >= (3, 11) and task.uncancel() == 0:
+                    raise httpx.ReadTimeout(f"no data from the server for {timeout} s") from None
+            raise
+        finally:
+            self._waiter = None
+
+    def _check_silence(self) -> None:
+        self._timer = None
+        waiter, loop = self._waiter, self._loop
+        if waiter is None or loop is None:
+            return  # not reading: the next read arms the timer again
+        due = self._wait_began + self._wait_limit
+        if loop.time() < due:
+            self._timer = loop.call_at(due, self._check_silence)
+            return
+        self._expired = True
+        waiter.cancel()
 
     async def _receive(self) -> bytes:
         try:
@@ -82,6 +143,9 @@ class AsyncSocket:
 
     async def aclose(self) -> None:
         """Close at once (no goodbye): works inside a cancelled scope too."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
         await anyio.aclose_forcefully(self._stream)
 
     def is_dead(self) -> bool:

@@ -412,3 +412,27 @@ def test_no_socket_is_left_after_close(raw: RawServer) -> None:
     assert client_sockets(raw.port) == 1
     wire.close()
     assert no_client_sockets(raw.port)
+
+
+@pytest.mark.anyio
+async def test_async_a_slow_consumer_is_not_a_read_timeout(raw: RawServer) -> None:
+    # The read timeout counts only while waiting for the server: a caller that takes longer
+    # than it between two reads (while the next lines are already there) is fine.
+    raw.script(chunked_stream([b"{}\n"] * 4, then="finish", interval=0.01))
+    wire = aclient(raw.url, timeout=httpx.Timeout(0.2, connect=5.0))
+    try:
+        stream = await wire.request("POST", "/api/chat", body=STREAM)
+        pieces = []
+        async for piece in stream.stream:
+            pieces.append(piece)
+            await anyio.sleep(0.3)
+        assert b"".join(pieces) == b"{}\n" * 4
+        # The same connection again: the server reads no more requests, so this waits for a
+        # head that never comes, and the (re-armed) timer ends the wait.
+        started = time.monotonic()
+        with pytest.raises(httpx.ReadTimeout):
+            await wire.request("POST", "/api/chat", body=STREAM)
+        assert 0.15 < time.monotonic() - started < 2
+        assert raw.accepted == 1
+    finally:
+        await wire.aclose()
