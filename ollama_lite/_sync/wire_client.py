@@ -35,6 +35,7 @@ __all__ = ["Response", "WireClient"]
 MAX_REDIRECTS = 20
 DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
 _UNLIMITED = 1 << 30
+_OWN_HEADERS = frozenset({"host", "content-length", "transfer-encoding"})
 
 
 class Response:
@@ -171,8 +172,9 @@ class WireClient:
                 for same in [k for k in merged if k.lower() == name.lower()]:
                     del merged[same]
                 merged[name] = value
-            if not authorized:
-                merged = {k: v for k, v in merged.items() if k.lower() != "authorization"}
+            # Host and Content-Length are written with each request head.
+            dropped = _OWN_HEADERS if authorized else _OWN_HEADERS | {"authorization"}
+            merged = {k: v for k, v in merged.items() if k.lower() not in dropped}
             block = self._blocks[key] = header_block(merged)
         return block
 
@@ -188,12 +190,16 @@ class WireClient:
     ) -> Response:
         """Send a request for `path` (below the base URL) and read the response head.
 
-        `content` streams a body of `length` bytes instead of sending `body`. Redirects are
+        `content` streams a body of `length` bytes (else the `Content-Length` in `headers`)
+        instead of sending `body`. Redirects are
         followed (unless turned off) to plain-HTTP URLs; `LeavesPlainHTTP` is raised for a
         redirect elsewhere (an https:// URL), which only httpx can follow.
         """
         origin, target = self._origin, self._prefix + path
         authorized = True
+        if content is not None and not length and headers:
+            declared = next((v for k, v in headers.items() if k.lower() == "content-length"), "")
+            length = int(declared) if declared.isdigit() else 0
         for _ in range(MAX_REDIRECTS + 1):
             block = self._block(headers, authorized)
             response = self._send(origin, method, target, block, body, content, length)

@@ -5,6 +5,7 @@ size limits, redirects and credentials."""
 from __future__ import annotations
 
 import time
+from collections.abc import AsyncIterator
 
 import anyio
 import httpx
@@ -436,3 +437,22 @@ async def test_async_a_slow_consumer_is_not_a_read_timeout(raw: RawServer) -> No
         assert raw.accepted == 1
     finally:
         await wire.aclose()
+
+
+@pytest.mark.anyio
+async def test_async_a_streamed_body_goes_out_with_its_length(raw: RawServer) -> None:
+    async def parts() -> AsyncIterator[bytes]:
+        for piece in (b"a" * 70_000, b"b" * 10, b"c"):
+            yield piece
+
+    wire = aclient(raw.url)
+    try:
+        headers = {"Content-Length": "70011", "Content-Type": "application/octet-stream"}
+        response = await wire.request("POST", "/api/blobs/x", headers=headers, content=parts())
+        await response.aread()
+    finally:
+        await wire.aclose()
+    (request,) = raw.requests
+    assert request.body == b"a" * 70_000 + b"b" * 10 + b"c"
+    assert request.headers["content-length"] == "70011"
+    assert request.headers["content-type"] == "application/octet-stream"
