@@ -1,7 +1,5 @@
 """The fast path: plain HTTP/1.1 to an Ollama host, without httpx's request machinery.
 
-Generated from `_async/wire_client.py` by `scripts/unasync.py`: edit that file instead.
-
 `WireClient.request()` sends one request (following redirects) and returns an
 `Response`: the part of `httpx.Response` the session uses (`status_code`, `headers`,
 `read`, `iter_bytes`, `close`, and `stream`, the raw body pieces). Failures are httpx's
@@ -106,9 +104,8 @@ class Response:
 class WireClient:
     """Plain-HTTP/1.1 requests to one base URL, with a connection pool per origin.
 
-    `headers` go with every request; `Authorization` only to the base URL's origin (a
-    redirect to another host or port drops it, as httpx does). `timeout` and `limits` have
-    httpx's meaning and defaults.
+    `headers` go with every request (never beyond the base URL's origin: a redirect away
+    from it is left to httpx). `timeout` and `limits` have httpx's meaning and defaults.
     """
 
     __slots__ = (
@@ -162,9 +159,9 @@ class WireClient:
             )
         return pool
 
-    def _block(self, extra: Mapping[str, str] | None, authorized: bool) -> str:
+    def _block(self, extra: Mapping[str, str] | None) -> str:
         """The header lines for a request: the client's, overridden by `extra` (any case)."""
-        key = (tuple(extra.items()) if extra else (), authorized)
+        key = tuple(extra.items()) if extra else ()
         block = self._blocks.get(key)
         if block is None:
             merged = dict(self._headers)
@@ -173,8 +170,7 @@ class WireClient:
                     del merged[same]
                 merged[name] = value
             # Host and Content-Length are written with each request head.
-            dropped = _OWN_HEADERS if authorized else _OWN_HEADERS | {"authorization"}
-            merged = {k: v for k, v in merged.items() if k.lower() not in dropped}
+            merged = {k: v for k, v in merged.items() if k.lower() not in _OWN_HEADERS}
             block = self._blocks[key] = header_block(merged)
         return block
 
@@ -192,16 +188,15 @@ class WireClient:
 
         `content` streams a body of `length` bytes (else the `Content-Length` in `headers`)
         instead of sending `body`. Redirects are
-        followed (unless turned off) to plain-HTTP URLs; `LeavesPlainHTTP` is raised for a
-        redirect elsewhere (an https:// URL), which only httpx can follow.
+        followed (unless turned off) on the same origin; `LeavesPlainHTTP` is raised for a
+        redirect elsewhere (another host or port, an https:// URL), which httpx follows.
         """
         origin, target = self._origin, self._prefix + path
-        authorized = True
         if content is not None and not length and headers:
             declared = next((v for k, v in headers.items() if k.lower() == "content-length"), "")
             length = int(declared) if declared.isdigit() else 0
         for _ in range(MAX_REDIRECTS + 1):
-            block = self._block(headers, authorized)
+            block = self._block(headers)
             response = self._send(origin, method, target, block, body, content, length)
             status = response.status_code
             if not self._follow_redirects or status not in REDIRECT_STATUSES or content:
@@ -209,11 +204,11 @@ class WireClient:
             response.close()
             url = redirect_target(origin, target, response.headers.get("location"))
             split = split_url(url)
-            if split is None:
+            if split is None or split[0] != origin:
+                # Another origin: its proxy settings and whether credentials go along are
+                # httpx's to decide (it drops Authorization), so httpx makes the call.
                 raise LeavesPlainHTTP(url)
-            if split[0] != origin:
-                authorized = False  # credentials never follow a redirect to another origin
-            origin, target = split
+            target = split[1]
             if redirect_method(status, method) != method:
                 method, body = "GET", b""
         raise httpx.TooManyRedirects("Exceeded maximum allowed redirects.")

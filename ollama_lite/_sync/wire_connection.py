@@ -1,7 +1,4 @@
-"""One HTTP/1.1 connection of the fast path: send a request, read the head, then the body.
-
-Generated from `_async/wire_connection.py` by `scripts/unasync.py`: edit that file instead.
-"""
+"""One HTTP/1.1 connection of the fast path: send a request, read the head, then the body."""
 
 from __future__ import annotations
 

@@ -1,7 +1,5 @@
 """The fast path's connection pool for one origin.
 
-Generated from `_async/wire_pool.py` by `scripts/unasync.py`: edit that file instead.
-
 At most `max_connections` connections are in use at once (others wait in line up to the
 pool timeout); up to `max_keepalive` idle ones are kept, each for `keepalive_expiry`
 seconds. The most recently used idle connection is handed out first (its socket is warm,

@@ -1,8 +1,6 @@
 """The connections of one client in one event loop: the fast path's and, made only when a
 request needs it, an httpx client.
 
-Generated from `_async/wire_transports.py` by `scripts/unasync.py`: edit that file instead.
-
 A client whose host takes the fast path never builds its httpx client unless a request must
 go elsewhere (the hosted ollama.com endpoints, or a redirect to https://), so creating the
 client loads no CA certificates (httpx loads them, about 0.14 s, for every client it builds).
