@@ -18,16 +18,20 @@ __all__ = ["Transports"]
 
 
 class Transports:
-    """The fast path (`wire`, None when the host does not take it) and httpx (`http`)."""
+    """The fast path (`wire`, None when the host does not take it) and httpx (`http`, built
+    on first use unless given)."""
 
     __slots__ = ("_http", "_make_http", "wire")
 
     def __init__(
-        self, wire: WireClient | None, make_http: Callable[[], httpx.Client]
+        self,
+        wire: WireClient | None,
+        make_http: Callable[[], httpx.Client],
+        http: httpx.Client | None = None,
     ) -> None:
         self.wire = wire
         self._make_http = make_http
-        self._http: httpx.Client | None = None
+        self._http = http
 
     @property
     def http(self) -> httpx.Client:
