@@ -1,3 +1,5 @@
+# Generated from ollama_lite/_async/wire_client.py by scripts/unasync.py. Do not edit: edit the
+# async source and run `python scripts/unasync.py`.
 """The fast path: plain HTTP/1.1 to an Ollama host, without httpx's request machinery.
 
 `WireClient.request()` sends one request (following redirects) and returns an

@@ -1,3 +1,5 @@
+# Generated from ollama_lite/_async/wire_connection.py by scripts/unasync.py. Do not edit: edit the
+# async source and run `python scripts/unasync.py`.
 """One HTTP/1.1 connection of the fast path: send a request, read the head, then the body."""
 
 from __future__ import annotations

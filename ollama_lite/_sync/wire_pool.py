@@ -1,3 +1,5 @@
+# Generated from ollama_lite/_async/wire_pool.py by scripts/unasync.py. Do not edit: edit the
+# async source and run `python scripts/unasync.py`.
 """The fast path's connection pool for one origin.
 
 At most `max_connections` connections are in use at once (others wait in line up to the

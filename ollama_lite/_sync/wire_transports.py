@@ -1,3 +1,5 @@
+# Generated from ollama_lite/_async/wire_transports.py by scripts/unasync.py. Do not edit: edit the
+# async source and run `python scripts/unasync.py`.
 """The connections of one client in one event loop: the fast path's and, made only when a
 request needs it, an httpx client.
 

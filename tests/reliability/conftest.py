@@ -1,4 +1,10 @@
-"""Fixtures of the reliability suite: one fake Ollama for the session, raw servers per test."""
+"""Fixtures of the reliability suite: one fake Ollama for the session, raw servers per test.
+
+Every test runs on both HTTP paths (`http_path`): `wire`, ollama_lite's own HTTP/1.1 pool
+(what an `http://` host without a proxy gets), and `httpx` (what every other host gets,
+forced here with `OLLAMA_LITE_FAST_PATH=0`). Tests that never open a socket are marked
+`path_independent` and run once.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,25 @@ from _rawserver import RawServer
 
 testing = pytest.importorskip("ollama_lite.testing")
 FakeOllama = testing.FakeOllama
+
+
+HTTP_PATHS = ("wire", "httpx")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if metafunc.definition.get_closest_marker("path_independent") is None:
+        metafunc.parametrize("http_path", HTTP_PATHS, indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def http_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The path the clients made in this test take: `wire` or `httpx`."""
+    path = str(getattr(request, "param", "wire"))
+    if path == "httpx":
+        monkeypatch.setenv("OLLAMA_LITE_FAST_PATH", "0")
+    else:
+        monkeypatch.delenv("OLLAMA_LITE_FAST_PATH", raising=False)
+    return path
 
 
 @pytest.fixture(scope="session")
@@ -42,7 +67,7 @@ def raw() -> Iterator[RawServer]:
 def sync_sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """Retry back-off of `Client` recorded instead of slept."""
     slept: list[float] = []
-    monkeypatch.setattr("ollama_lite._sync_client.sleep", slept.append)
+    monkeypatch.setattr("ollama_lite._sync.session.sleep", slept.append)
     return slept
 
 
@@ -54,13 +79,16 @@ def async_sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     async def record(seconds: float) -> None:
         slept.append(seconds)
 
-    monkeypatch.setattr("ollama_lite._async_client.sleep", record)
+    monkeypatch.setattr("ollama_lite._async.session.sleep", record)
     return slept
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "load: full-scale load test; runs only with `-m load` (nox -s load)"
+    )
+    config.addinivalue_line(
+        "markers", "path_independent: opens no socket; runs once, not once per HTTP path"
     )
 
 
