@@ -4,6 +4,7 @@ certificates."""
 
 from __future__ import annotations
 
+import logging
 import ssl
 from collections.abc import Iterator
 from typing import Any
@@ -125,3 +126,22 @@ def test_an_http_host_loads_no_ca_certificates_in_any_new_loop(
 
     for _ in range(3):  # every new event loop gets its own pool
         anyio.run(main, backend=backend)
+
+
+def test_the_fast_path_logs_at_debug_without_secrets(
+    fake: FakeOllama, caplog: pytest.LogCaptureFixture
+) -> None:
+    url = fake.url.replace("http://", "http://alice:pw-secret@")
+    with ollama_lite.Client(url, api_key="sk-secret") as client:
+        assert client.http_path == "wire"
+        with caplog.at_level(logging.DEBUG, logger="ollama_lite"):
+            client.version()
+            client.version()
+    messages = [r.getMessage() for r in caplog.records if r.name == "ollama_lite"]
+    requests = [m for m in messages if m.startswith("GET ")]
+    assert len(requests) == 2
+    assert requests[0].startswith(f"GET {fake.url}/api/version -> 200 (")
+    assert requests[0].endswith("ms) via wire")
+    assert sum(m.startswith("connected to 127.0.0.1:") for m in messages) == 1  # kept alive
+    assert "pw-secret" not in caplog.text and "sk-secret" not in caplog.text
+    assert "alice" not in caplog.text

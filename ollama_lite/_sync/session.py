@@ -187,7 +187,7 @@ class Session:
                 continue
             if logger.isEnabledFor(logging.DEBUG):
                 logger.debug(
-                    "%s %s -> %d (%.1f ms, %s)",
+                    "%s %s -> %d (%.1f ms) via %s",
                     call.method,
                     httpx.URL(str(response.url)).copy_with(
                         username=None, password=None, query=None
