@@ -46,14 +46,16 @@ class AsyncConnectionPool:
         """A connection for one request: an idle one still alive, else a new one."""
         await self._slots.acquire(pool_timeout)
         try:
-            if self._idle:
-                now = time.monotonic()
-                while self._idle:
-                    connection = self._idle.pop()
-                    if connection.is_reusable(now, self._expiry):
-                        return connection
-                    logger.debug("dropping a stale connection to %s", self.origin.authority)
-                    await connection.aclose()
+            now = time.monotonic()
+            while True:
+                try:
+                    connection = self._idle.pop()  # atomic, even with threads (sync twin)
+                except IndexError:
+                    break
+                if connection.is_reusable(now, self._expiry):
+                    return connection
+                logger.debug("dropping a stale connection to %s", self.origin.authority)
+                await connection.aclose()
             socket = await connect(self.origin, connect_timeout)
             logger.debug("connected to %s", self.origin.authority)
             return AsyncConnection(socket, self.origin)

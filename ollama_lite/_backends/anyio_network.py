@@ -8,7 +8,6 @@ Failures are raised as httpx's exception types, so the client maps them as it ma
 from __future__ import annotations
 
 import asyncio
-import select
 import sys
 from collections import deque
 
@@ -17,6 +16,7 @@ import anyio.abc
 import httpx
 
 from .._wire.request import Origin
+from ._readiness import readable_now
 
 __all__ = ["AsyncSlots", "AsyncSocket", "connect"]
 
@@ -152,13 +152,7 @@ class AsyncSocket:
         """True when an idle connection cannot carry a request: the peer closed it, reset it
         or sent something unasked (an idle socket should have nothing to read)."""
         raw = self._stream.extra(anyio.abc.SocketAttribute.raw_socket, None)
-        if raw is None or raw.fileno() < 0:
-            return True
-        try:
-            readable, _, _ = select.select([raw], [], [], 0)
-        except (OSError, ValueError):
-            return True
-        return bool(readable)
+        return raw is None or readable_now(raw.fileno())
 
 
 class AsyncSlots:

@@ -6,13 +6,13 @@ is set only when it changes, so a read costs one `recv` system call.
 
 from __future__ import annotations
 
-import select
 import socket
 import threading
 
 import httpx
 
 from .._wire.request import Origin
+from ._readiness import readable_now
 
 __all__ = ["Slots", "Socket", "connect"]
 
@@ -75,13 +75,7 @@ class Socket:
     def is_dead(self) -> bool:
         """True when an idle connection cannot carry a request: the peer closed it, reset it
         or sent something unasked (an idle socket should have nothing to read)."""
-        if self._sock.fileno() < 0:
-            return True
-        try:
-            readable, _, _ = select.select([self._sock], [], [], 0)
-        except (OSError, ValueError):
-            return True
-        return bool(readable)
+        return readable_now(self._sock.fileno())
 
 
 class Slots:

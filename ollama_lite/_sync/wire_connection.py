@@ -27,24 +27,18 @@ COALESCE_BYTES = 64 * 1024
 
 
 class Connection:
-    """A TCP connection to `origin` carrying one request at a time.
+    """A TCP connection to `origin` carrying one request at a time. A response followed by
+    bytes nobody asked for leaves its connection unfit for reuse (see `Body`)."""
 
-    `leftover` holds bytes received past the end of the last response; a connection with
-    leftovers is not reused (a server must not send what was not asked for).
-    """
-
-    __slots__ = ("_socket", "idle_since", "leftover", "origin", "requests")
+    __slots__ = ("_socket", "idle_since", "origin")
 
     def __init__(self, socket: Socket, origin: Origin) -> None:
         self._socket = socket
         self.origin = origin
         self.idle_since = time.monotonic()
-        self.leftover = b""
-        self.requests = 0
 
     def send(self, head: bytes, body: bytes, timeout: float | None) -> None:
         """Send a request head and its (already encoded) body."""
-        self.requests += 1
         if len(body) <= COALESCE_BYTES:
             self._socket.send_all(head + body, timeout)
         else:

@@ -48,14 +48,16 @@ class ConnectionPool:
         """A connection for one request: an idle one still alive, else a new one."""
         self._slots.acquire(pool_timeout)
         try:
-            if self._idle:
-                now = time.monotonic()
-                while self._idle:
-                    connection = self._idle.pop()
-                    if connection.is_reusable(now, self._expiry):
-                        return connection
-                    logger.debug("dropping a stale connection to %s", self.origin.authority)
-                    connection.close()
+            now = time.monotonic()
+            while True:
+                try:
+                    connection = self._idle.pop()  # atomic, even with threads (sync twin)
+                except IndexError:
+                    break
+                if connection.is_reusable(now, self._expiry):
+                    return connection
+                logger.debug("dropping a stale connection to %s", self.origin.authority)
+                connection.close()
             socket = connect(self.origin, connect_timeout)
             logger.debug("connected to %s", self.origin.authority)
             return Connection(socket, self.origin)
