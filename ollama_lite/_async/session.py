@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import httpx
 
@@ -38,8 +38,10 @@ from .._protocol import Call
 from .._wire.eligibility import why_not_fast
 from .._wire.request import LeavesPlainHTTP
 from .streams import AsyncStream
-from .wire_client import AsyncWireClient
-from .wire_transports import AsyncTransports
+
+if TYPE_CHECKING:
+    from .wire_client import AsyncWireClient
+    from .wire_transports import AsyncTransports
 
 __all__ = ["AsyncSession"]
 
@@ -106,6 +108,10 @@ class AsyncSession:
         return "httpx" if self._wire_options is None else "wire"
 
     def _new_transports(self) -> AsyncTransports:
+        # Imported here, when a client is made: `import ollama_lite` stays free of anyio.
+        from .wire_client import AsyncWireClient
+        from .wire_transports import AsyncTransports
+
         wire = None
         if self._wire_options is not None:
             wire = AsyncWireClient(self.host.base_url, **self._wire_options)

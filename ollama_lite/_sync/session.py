@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import httpx
 
@@ -40,8 +40,10 @@ from .._protocol import Call
 from .._wire.eligibility import why_not_fast
 from .._wire.request import LeavesPlainHTTP
 from .streams import Stream
-from .wire_client import WireClient
-from .wire_transports import Transports
+
+if TYPE_CHECKING:
+    from .wire_client import WireClient
+    from .wire_transports import Transports
 
 __all__ = ["Session"]
 
@@ -108,6 +110,10 @@ class Session:
         return "httpx" if self._wire_options is None else "wire"
 
     def _new_transports(self) -> Transports:
+        # Imported here, when a client is made: `import ollama_lite` stays free of anyio.
+        from .wire_client import WireClient
+        from .wire_transports import Transports
+
         wire = None
         if self._wire_options is not None:
             wire = WireClient(self.host.base_url, **self._wire_options)
