@@ -100,6 +100,18 @@ class AsyncClient(AsyncModelEndpoints):
         """The base URL requests go to (without credentials)."""
         return self._session.host.base_url
 
+    @property
+    def http_path(self) -> str:
+        """`"wire"` when requests to the host take ollama_lite's own HTTP/1.1 connection
+        pool (plain `http://`, no proxy for the host), `"httpx"` when they go through httpx
+        (`why_not_wire` says why); for debugging and benchmarks."""
+        return self._session.http_path
+
+    @property
+    def why_not_wire(self) -> str | None:
+        """Why requests to the host go through httpx (None when they do not)."""
+        return self._session.why_not_fast
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}(host={self.host!r})"
 

@@ -1,8 +1,14 @@
-"""`AsyncSession`: sends a `Call` through httpx and returns its result or its stream.
+"""`AsyncSession`: sends a `Call` and returns its result or its stream.
 
-It owns what every request shares: the headers (defaults, auth), the transport (httpx's,
-or ours with the linear connection pool), the httpx clients, the retry loop, and the bounded
-reads of bodies. The endpoint methods in `client.py` only build `Call`s and hand them here.
+It owns what every request shares: the headers (defaults, auth), the transports, the retry
+loop, and the bounded reads of bodies. The endpoint methods in `client.py` only build
+`Call`s and hand them here.
+
+Two paths lead to the server. Plain `http://` to a host that no proxy applies to, without
+an httpx setting only httpx has, takes the fast path (`wire_client.py`: our own HTTP/1.1
+pool, handed the `Call` directly). Everything else (TLS, proxies, HTTP/2, `mounts`, a
+caller's `transport=`, the hosted ollama.com endpoints, a redirect off plain HTTP) goes
+through httpx as before. Both raise httpx's exception types, mapped here the same way.
 """
 
 from __future__ import annotations
@@ -10,25 +16,32 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import httpx
 
 from .. import _protocol as protocol
 from .._async_backend import LoopHttpClients, sleep
 from .._compat.httpcore_linear_pool import default_transport
+from .._compat.httpx_mocks import transports_are_patched
 from .._config import (
     TRANSPORT_SETTINGS,
     RetryPolicy,
-    brings_own_transport,
     client_headers,
+    linear_pool_scope,
     resolve_host,
     sends_bearer,
 )
 from .._errors import RequestError
 from .._ndjson import NDJSONDecoder
 from .._protocol import Call
+from .._wire.eligibility import why_not_fast
+from .._wire.request import LeavesPlainHTTP
 from .streams import AsyncStream
+
+if TYPE_CHECKING:
+    from .wire_client import AsyncWireClient
+    from .wire_transports import AsyncTransports
 
 __all__ = ["AsyncSession"]
 
@@ -71,18 +84,52 @@ class AsyncSession:
         # Unless the caller brings a transport or a proxy is in effect, use a transport whose
         # connection pool stays linear under concurrency (see _compat/httpcore_linear_pool).
         self._transport_options: dict[str, Any] | None = None
-        if not brings_own_transport(httpx_kwargs):
+        self._linear_pool_scope = linear_pool_scope(self.host.base_url, httpx_kwargs)
+        if self._linear_pool_scope is not None:
             self._transport_options = {
                 key: httpx_kwargs[key] for key in TRANSPORT_SETTINGS if key in httpx_kwargs
             }
-        self.http_clients = LoopHttpClients(self._new_http_client)
+        #: Why requests to the host go through httpx (None: they take the fast path).
+        self.why_not_fast = why_not_fast(self.host.base_url, httpx_kwargs)
+        self._wire_options: dict[str, Any] | None = None
+        if self.why_not_fast is None:
+            self._wire_options = {
+                "headers": request_headers,
+                "timeout": timeout,
+                "follow_redirects": follow_redirects,
+                "limits": httpx_kwargs.get("limits"),
+            }
+        self.http_clients = LoopHttpClients(self._new_transports)
         self._closed = False
+
+    @property
+    def http_path(self) -> str:
+        """`"wire"` when requests to the host take the fast path, else `"httpx"`."""
+        return "httpx" if self._wire_options is None else "wire"
+
+    def _new_transports(self) -> AsyncTransports:
+        # Imported here, when a client is made: `import ollama_lite` stays free of anyio.
+        from .wire_client import AsyncWireClient
+        from .wire_transports import AsyncTransports
+
+        wire = None
+        if self._wire_options is not None:
+            wire = AsyncWireClient(self.host.base_url, **self._wire_options)
+        # Without the fast path, httpx carries every request: build it now, as before, not
+        # inside the first request's deadline (loading CA certificates takes ~0.14 s).
+        http = None if wire is not None else self._new_http_client()
+        return AsyncTransports(wire, self._new_http_client, http)
 
     def _new_http_client(self) -> httpx.AsyncClient:
         options = self._http_options
-        if self._transport_options is not None:
+        if self._transport_options is not None and self._wire_options is None:
             transport = default_transport(is_async=True, **self._transport_options)
-            options = {**options, "transport": transport}
+            if self._linear_pool_scope == "host":
+                # Proxies are set, but not for the host: httpx keeps them for other URLs.
+                origin = "/".join(self.host.base_url.split("/", 3)[:3])  # scheme://host:port
+                options = {**options, "mounts": {origin: transport}}
+            else:
+                options = {**options, "transport": transport}
         return httpx.AsyncClient(**options)
 
     async def aclose(self) -> None:
@@ -90,7 +137,7 @@ class AsyncSession:
         self._closed = True
         await self.http_clients.aclose()
 
-    async def _http(self) -> httpx.AsyncClient:
+    async def _transports(self) -> AsyncTransports:
         if self._closed:
             raise RequestError(f"this {self._owner} is closed; create a new one")
         return await self.http_clients.get()
@@ -108,18 +155,28 @@ class AsyncSession:
             )
         url = call.url()
         where = call.base_url or self.host.base_url
-        http = await self._http()
+        transports = await self._transports()
+        wire = transports.wire
+        if call.base_url is not None or transports_are_patched(is_async=True):
+            wire = None  # elsewhere than the host, or a test double waits inside httpx
         attempt = 0
         while True:
-            request = http.build_request(
-                call.method,
-                url,
-                content=content() if content is not None else call.body,
-                headers=call.headers,
-            )
             started = time.perf_counter()
             try:
-                response = await http.send(request, stream=True)
+                if wire is not None:
+                    response = await self._send_wire(wire, call, content)
+                else:
+                    http = transports.http
+                    request = http.build_request(
+                        call.method,
+                        url,
+                        content=content() if content is not None else call.body,
+                        headers=call.headers,
+                    )
+                    response = await http.send(request, stream=True)
+            except LeavesPlainHTTP:
+                wire = None  # redirected to another origin: httpx makes the call (and follows)
+                continue
             except httpx.HTTPError as exc:
                 attempt += 1
                 delay = (
@@ -134,11 +191,14 @@ class AsyncSession:
                 continue
             if logger.isEnabledFor(logging.DEBUG):
                 logger.debug(
-                    "%s %s -> %d (%.1f ms)",
+                    "%s %s -> %d (%.1f ms) via %s",
                     call.method,
-                    request.url.copy_with(username=None, password=None, query=None),
+                    httpx.URL(str(response.url)).copy_with(
+                        username=None, password=None, query=None
+                    ),
                     response.status_code,
                     (time.perf_counter() - started) * 1000,
+                    "httpx" if wire is None else "wire",
                 )
             if response.status_code < 300:
                 return response
@@ -154,6 +214,21 @@ class AsyncSession:
                 "%s %s -> %d; retry in %.2f s", call.method, url, response.status_code, delay
             )
             await sleep(delay)
+
+    async def _send_wire(
+        self, wire: AsyncWireClient, call: Call[Any], content: Callable[[], Any] | None
+    ) -> httpx.Response:
+        """Send `call` on the fast path. Its response offers what the session and the streams
+        use of an `httpx.Response` (status, headers, body reads, close), typed as one."""
+        if content is not None:
+            response = await wire.request(
+                call.method, call.path, headers=call.headers, content=content()
+            )
+        else:
+            response = await wire.request(
+                call.method, call.path, body=call.body or b"", headers=call.headers
+            )
+        return cast(httpx.Response, response)
 
     async def _read_error_body(self, response: httpx.Response) -> bytes:
         """At most `max_line_bytes` of an error body (a huge one is cut, not buffered)."""
