@@ -53,7 +53,6 @@ RULES: list[tuple[str, str]] = [
     (r"\bAsyncWireClient\b", "WireClient"),
     (r"\bAsyncTransports\b", "Transports"),
     (r"\bAsyncIterable\b", "Iterable"),
-    (r"\bStopAsyncIteration\b", "StopIteration"),
     (r"\bis_async=True\b", "is_async=False"),
     (r"\bAsyncGenerator\[(.+?), None\]", r"Generator[\1, None, None]"),
     (r"\bAsyncGenerator\b", "Generator"),

@@ -111,6 +111,21 @@ class AsyncPoolSession:
 
     # --- the Session interface ---------------------------------------------------------------
 
+    @property
+    def http_path(self) -> str:
+        """`"wire"` or `"httpx"` when every host takes that path, else `"mixed"`."""
+        paths = {client.http_path for client in self.clients}
+        return paths.pop() if len(paths) == 1 else "mixed"
+
+    @property
+    def why_not_fast(self) -> str | None:
+        """Why some host's requests go through httpx, naming the host (None if none do)."""
+        for client in self.clients:
+            reason = client.why_not_wire
+            if reason is not None:
+                return f"{client.host}: {reason}"
+        return None
+
     async def aclose(self) -> None:
         """Close every host's client."""
         for client in self.clients:

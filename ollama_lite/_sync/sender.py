@@ -28,6 +28,16 @@ class Sender(Protocol):
         """The host calls go to (for a pool: its first host)."""
         ...
 
+    @property
+    def http_path(self) -> str:
+        """Which HTTP path calls take: `"wire"`, `"httpx"` (or `"mixed"` for a pool)."""
+        ...
+
+    @property
+    def why_not_fast(self) -> str | None:
+        """Why calls go through httpx rather than the wire path (None when they do not)."""
+        ...
+
     def unary(self, call: Call[T], content: Callable[[], Any] | None = None) -> T:
         """The decoded result of a non-streamed call (`content` makes a fresh upload body)."""
         ...
