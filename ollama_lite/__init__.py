@@ -70,23 +70,25 @@ from .types import (
 )
 
 if TYPE_CHECKING:
+    from typing import Final
+
     _client = Client()
-    generate = _client.generate
-    chat = _client.chat
-    embed = _client.embed
-    embeddings = _client.embeddings
-    pull = _client.pull
-    push = _client.push
-    create = _client.create
-    create_blob = _client.create_blob
-    delete = _client.delete
-    list = _client.list
-    copy = _client.copy
-    show = _client.show
-    ps = _client.ps
-    version = _client.version
-    web_search = _client.web_search
-    web_fetch = _client.web_fetch
+    generate: Final = _client.generate
+    chat: Final = _client.chat
+    embed: Final = _client.embed
+    embeddings: Final = _client.embeddings
+    pull: Final = _client.pull
+    push: Final = _client.push
+    create: Final = _client.create
+    create_blob: Final = _client.create_blob
+    delete: Final = _client.delete
+    list: Final = _client.list
+    copy: Final = _client.copy
+    show: Final = _client.show
+    ps: Final = _client.ps
+    version: Final = _client.version
+    web_search: Final = _client.web_search
+    web_fetch: Final = _client.web_fetch
 else:
     from ._default import forward as _forward
 

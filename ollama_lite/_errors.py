@@ -53,7 +53,7 @@ class RequestError(OllamaError, ValueError):
 
     def __init__(self, error: str) -> None:
         super().__init__(error)
-        self.error = error
+        self.error: str = error
 
 
 class TransportError(OllamaError):
@@ -61,7 +61,7 @@ class TransportError(OllamaError):
 
     def __init__(self, message: str, *, url: str = "") -> None:
         super().__init__(message)
-        self.url = url
+        self.url: str = url
 
 
 class ConnectError(TransportError, builtins.ConnectionError):
@@ -86,14 +86,16 @@ class ResponseError(OllamaError):
     def __init__(self, error: str, status_code: int = -1) -> None:
         try:
             # The official package accepts a raw JSON body here; keep that behaviour.
-            decoded = msgspec.json.decode(error)
-            if isinstance(decoded, dict) and isinstance(decoded.get("error"), str):
-                error = decoded["error"]
+            decoded: object = msgspec.json.decode(error)
+            if isinstance(decoded, dict):
+                message: object = decoded.get("error")
+                if isinstance(message, str):
+                    error = message
         except Exception:
             pass
         super().__init__(error)
-        self.error = error
-        self.status_code = status_code
+        self.error: str = error
+        self.status_code: int = status_code
 
     def __str__(self) -> str:
         return f"{self.error} (status code: {self.status_code})"
