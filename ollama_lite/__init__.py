@@ -24,6 +24,7 @@ from ._errors import (
     RequestError,
     ResponseError,
     ServerBusyError,
+    StreamClosedError,
     StreamError,
     StreamInterrupted,
     TimeoutError,
@@ -31,6 +32,7 @@ from ._errors import (
 )
 from ._images import Image
 from ._parse import parse
+from ._progress import PullProgress
 from ._streaming import AsyncStream, Stream
 from ._sync_client import Client
 from ._version import __version__
@@ -130,6 +132,7 @@ __all__ = [
     "Options",
     "ProcessResponse",
     "ProgressResponse",
+    "PullProgress",
     "RawOptions",
     "RequestError",
     "ResponseError",
@@ -149,6 +152,7 @@ __all__ = [
     "SystemOneScoreAnswer",
     "SystemOneScoreQuestion",
     "SystemOneUsage",
+    "StreamClosedError",
     "StreamError",
     "StreamInterrupted",
     "TimeoutError",

@@ -29,6 +29,7 @@ __all__ = [
     "HostConfig",
     "RetryPolicy",
     "auth_headers",
+    "not_the_server_root",
     "resolve_host",
 ]
 
@@ -244,3 +245,23 @@ def parse_retry_after(value: str | None) -> float | None:
     if math.isnan(seconds) or math.isinf(seconds):
         return None
     return max(0.0, seconds)
+
+
+_API_SUFFIXES = ("/v1", "/api", "/api/generate", "/api/chat", "/v1/chat/completions")
+
+
+def not_the_server_root(base_url: str, path: str) -> str | None:
+    """For a 404 from `base_url + path`: a hint when the host names an API path, else None.
+
+    `http://host:11434/v1` (from OpenAI-compatible set-ups) or `.../api/` make every request
+    go to `/v1/api/chat` or `/api/api/chat`, which Ollama does not know.
+    """
+    trimmed = base_url.rstrip("/")
+    for suffix in _API_SUFFIXES:
+        if trimmed.lower().endswith(suffix):
+            root = trimmed[: -len(suffix)]
+            return (
+                f"404 from {base_url.rstrip('/')}{path}: the host should be the server's root "
+                f"({root or base_url}), not an API path ending in {suffix!r}"
+            )
+    return None

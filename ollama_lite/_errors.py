@@ -3,6 +3,7 @@
 ```
 OllamaError
 ├── RequestError            bad input, raised before anything is sent (also a ValueError)
+├── StreamClosedError       a stream iterated after its `with` block or after it was read
 ├── TransportError          the request or response did not make it across
 │   ├── ConnectError        nothing answers at the host (also a builtin ConnectionError)
 │   ├── TimeoutError        connect, read, write or pool timeout (also a builtin TimeoutError)
@@ -34,6 +35,7 @@ __all__ = [
     "RequestError",
     "ResponseError",
     "ServerBusyError",
+    "StreamClosedError",
     "StreamError",
     "StreamInterrupted",
     "TimeoutError",
@@ -54,6 +56,14 @@ class RequestError(OllamaError, ValueError):
     def __init__(self, error: str) -> None:
         super().__init__(error)
         self.error: str = error
+
+
+class StreamClosedError(OllamaError, RuntimeError):
+    """A stream was iterated (or collected) after it was closed or read to its end.
+
+    Its parts are read from the connection once: iterate inside the `with` block, or keep
+    the whole reply with `stream.collect()`.
+    """
 
 
 class TransportError(OllamaError):
