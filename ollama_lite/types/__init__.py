@@ -34,6 +34,13 @@ from .models import (
     TensorInfo,
     VersionResponse,
 )
+from .params import (
+    OPTION_NAMES,
+    ChatParams,
+    EmbeddingsParams,
+    EmbedParams,
+    GenerateParams,
+)
 from .systemone import (
     SystemOneAnswer,
     SystemOneChoiceAnswer,
@@ -57,15 +64,20 @@ from .web import (
 )
 
 __all__ = [
+    "OPTION_NAMES",
+    "ChatParams",
     "ChatRequest",
     "ChatResponse",
     "CopyRequest",
     "CreateRequest",
     "DeleteRequest",
+    "EmbedParams",
     "EmbedRequest",
     "EmbedResponse",
+    "EmbeddingsParams",
     "EmbeddingsRequest",
     "EmbeddingsResponse",
+    "GenerateParams",
     "GenerateRequest",
     "GenerateResponse",
     "ListResponse",
