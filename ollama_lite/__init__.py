@@ -93,6 +93,8 @@ if TYPE_CHECKING:
     version: Final = _client.version
     web_search: Final = _client.web_search
     web_fetch: Final = _client.web_fetch
+    systemone: Final = _client.systemone
+    blob_exists: Final = _client.blob_exists
 else:
     from ._default import forward as _forward
 
@@ -112,6 +114,8 @@ else:
     version = _forward("version")
     web_search = _forward("web_search")
     web_fetch = _forward("web_fetch")
+    systemone = _forward("systemone")
+    blob_exists = _forward("blob_exists")
 
 __all__ = [
     "AsyncClient",
@@ -167,6 +171,7 @@ __all__ = [
     "WebFetchResponse",
     "WebSearchResponse",
     "__version__",
+    "blob_exists",
     "chat",
     "copy",
     "create",
@@ -182,6 +187,7 @@ __all__ = [
     "pull",
     "push",
     "show",
+    "systemone",
     "version",
     "web_fetch",
     "web_search",

@@ -179,7 +179,7 @@ def parse_retry_after(value: str | None) -> float | None:
     return max(0.0, seconds)
 
 
-_API_SUFFIXES = ("/v1", "/api", "/api/generate", "/api/chat", "/v1/chat/completions")
+_API_SUFFIXES = ("/v1", "/api")
 
 
 def not_the_server_root(base_url: str, path: str) -> str | None:
@@ -191,9 +191,8 @@ def not_the_server_root(base_url: str, path: str) -> str | None:
     trimmed = base_url.rstrip("/")
     for suffix in _API_SUFFIXES:
         if trimmed.lower().endswith(suffix):
-            root = trimmed[: -len(suffix)]
             return (
-                f"404 from {base_url.rstrip('/')}{path}: the host should be the server's root "
-                f"({root or base_url}), not an API path ending in {suffix!r}"
+                f"the host should be the server's root ({trimmed[: -len(suffix)]}), not an API "
+                f"path ending in {suffix!r} (requested {trimmed}{path})"
             )
     return None

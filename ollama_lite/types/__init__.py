@@ -36,10 +36,13 @@ from .models import (
 )
 from .params import (
     OPTION_NAMES,
+    ChatCallParams,
     ChatParams,
     EmbeddingsParams,
     EmbedParams,
+    GenerateCallParams,
     GenerateParams,
+    RequestOptions,
 )
 from .systemone import (
     SystemOneAnswer,
@@ -65,6 +68,7 @@ from .web import (
 
 __all__ = [
     "OPTION_NAMES",
+    "ChatCallParams",
     "ChatParams",
     "ChatRequest",
     "ChatResponse",
@@ -77,6 +81,7 @@ __all__ = [
     "EmbeddingsParams",
     "EmbeddingsRequest",
     "EmbeddingsResponse",
+    "GenerateCallParams",
     "GenerateParams",
     "GenerateRequest",
     "GenerateResponse",
@@ -91,6 +96,7 @@ __all__ = [
     "PullRequest",
     "PushRequest",
     "RawOptions",
+    "RequestOptions",
     "RunningModel",
     "ShowRequest",
     "ShowResponse",
