@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import io
 
-from ollama_lite import PullProgress
+import pytest
+
+import ollama_lite
+from ollama_lite import AsyncClient, Client, PullProgress, RequestError
+from ollama_lite.testing import FakeOllama
 from ollama_lite.types import ProgressResponse
 
 GB = 1_000_000_000
@@ -61,3 +65,38 @@ def test_a_terminal_line_is_redrawn_in_place() -> None:
     assert text.startswith("pulling manifest\n\r")
     assert text.count("\n") == 4  # manifest, the layer line once finished, verifying, success
     assert "\rpulling 2 layers  100%  3.0 GB / 3.0 GB\x1b[K\nverifying sha256 digest\n" in text
+
+
+def test_pull_with_progress_shows_it_on_stderr_in_one_call(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with FakeOllama() as fake, Client(fake.url) as client:
+        final = client.pull("mistral", progress=True)
+    assert final.status == "success"
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0] == "pulling manifest" and lines[-1] == "success"
+    assert any(line.startswith("pulling ") and line.endswith(" GB") for line in lines)
+    assert "verifying sha256 digest" in lines
+
+
+def test_pull_progress_can_be_a_callable() -> None:
+    seen: list[ProgressResponse] = []
+    with FakeOllama() as fake, Client(fake.url) as client:
+        final = client.pull("mistral", progress=seen.append)
+        assert seen[-1] is final and len(seen) > 5
+        assert any(part.digest for part in seen)
+        assert fake.last_request is not None and fake.last_request.json["stream"] is True
+        with pytest.raises(RequestError, match="without stream=True"):
+            client.pull("mistral", stream=True, progress=True)  # type: ignore[call-overload]
+        with pytest.raises(RequestError, match="progress must be"):
+            client.pull("mistral", progress="yes")  # type: ignore[arg-type]
+        with pytest.raises(ollama_lite.ResponseError):
+            client.pull("nonexistent-model", progress=seen.append)
+
+
+@pytest.mark.anyio
+async def test_async_pull_with_progress(capsys: pytest.CaptureFixture[str]) -> None:
+    async with FakeOllama() as fake, AsyncClient(fake.url) as client:
+        final = await client.pull("mistral", progress=True)
+    assert final.status == "success"
+    assert capsys.readouterr().err.splitlines()[-1] == "success"

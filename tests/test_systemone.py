@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import msgspec
@@ -10,6 +11,7 @@ import pytest
 
 import ollama_lite
 from ollama_lite import (
+    RequestError,
     SystemOneChoiceAnswer,
     SystemOneChoiceQuestion,
     SystemOneNoulAnswer,
@@ -107,3 +109,51 @@ def test_types_are_exported_like_the_official_package() -> None:
         "SystemOneChoiceAnswer",
     ):
         assert name in ollama_lite.__all__ and hasattr(ollama_lite, name)
+
+
+def test_client_systemone_sync_and_module_level(
+    fake: FakeOllama, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    questions = {"refund": {"type": "noul", "instructions": "Refund wanted?"}, **QUESTIONS}
+    with ollama_lite.Client(fake.url) as client:
+        reply = client.systemone("llama3.2", {"ticket": "charged twice"}, questions, "5m")
+    assert isinstance(reply, SystemOneResponse) and set(reply.answers) == set(questions)
+    assert isinstance(reply.answers["refund"], SystemOneNoulAnswer)
+    assert fake.last_request is not None and fake.last_request.path == "/v1/systemone"
+    assert fake.last_request.json["keep_alive"] == "5m"
+    assert fake.last_request.json["questions"]["mood"]["type"] == "choice"
+    from ollama_lite import _default
+
+    with ollama_lite.Client(fake.url) as default:
+        monkeypatch.setattr(_default, "_client", default)
+        again = ollama_lite.systemone("llama3.2", {"ticket": "charged twice"}, questions, "5m")
+    assert again == reply
+
+
+@pytest.mark.anyio
+async def test_async_client_systemone(fake: FakeOllama) -> None:
+    async with ollama_lite.AsyncClient(fake.url) as client:
+        reply = await client.systemone("llama3.2", "ok", {"u": QUESTIONS["urgency"]})
+    answer = reply.answers["u"]
+    assert isinstance(answer, SystemOneScoreAnswer) and answer.type == "score"
+
+
+@pytest.mark.parametrize(
+    ("questions", "fragment"),
+    [
+        ({}, "non-empty dict"),
+        ({"q": {"type": "rank", "instructions": "x"}}, "questions['q'].type"),
+        ({"q": {"type": "score", "instructions": "x"}}, "criteria"),
+        ({"": {"type": "noul", "instructions": "x"}}, "non-empty strings"),
+    ],
+)
+def test_bad_questions_are_refused_before_sending(
+    fake: FakeOllama, questions: Any, fragment: str
+) -> None:
+    fake.clear_requests()
+    with ollama_lite.Client(fake.url) as client, pytest.raises(RequestError) as info:
+        client.systemone("llama3.2", "state", questions)
+    assert fragment in str(info.value)
+    with ollama_lite.Client(fake.url) as client, pytest.raises(RequestError, match="state"):
+        client.systemone("llama3.2", 5, {"q": QUESTIONS["refund"]})  # type: ignore[arg-type]
+    assert fake.requests == []
