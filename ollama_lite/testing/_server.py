@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import socket
 import threading
 import time
@@ -12,86 +11,16 @@ from collections.abc import Callable, Iterable
 from types import TracebackType
 
 import anyio.to_thread
-
-try:
-    import uvicorn
-except ModuleNotFoundError as exc:  # pragma: no cover - depends on the environment
-    raise ModuleNotFoundError(
-        "ollama_lite.testing needs uvicorn: pip install 'ollama-lite[testing]'", name="uvicorn"
-    ) from exc
+import uvicorn
 
 from ._app import FakeOllamaApp
-from ._asgi import AbortConnection
+from ._capacity import Capacity
 from ._faults import Fault, FaultRule, FaultRules
 from ._models import FakeModel, builtin_models
 from ._names import name_key
 from ._state import RecordedRequest, Settings, State
-
-_THREAD_PREFIX = "FakeOllama"
-
-
-class _QuietUvicorn(logging.Filter):
-    """Keep uvicorn quiet on our threads: no info chatter, no deliberate-abort tracebacks."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if not threading.current_thread().name.startswith(_THREAD_PREFIX):
-            return True
-        exc = record.exc_info[1] if record.exc_info else None
-        if isinstance(exc, (AbortConnection, asyncio.CancelledError)):
-            return False
-        return record.levelno >= logging.WARNING
-
-
-def _install_log_filter() -> None:
-    log = logging.getLogger("uvicorn.error")
-    if not any(isinstance(f, _QuietUvicorn) for f in log.filters):
-        log.addFilter(_QuietUvicorn())
-
-
-class _Server(uvicorn.Server):
-    """uvicorn's server, woken by an event instead of polling, reporting when it listens."""
-
-    def __init__(self, config: uvicorn.Config, started: threading.Event) -> None:
-        super().__init__(config)
-        self.stop_event = asyncio.Event()
-        self._started = started
-
-    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-        await super().startup(sockets=sockets)
-        self._started.set()
-
-    async def main_loop(self) -> None:
-        counter = 0
-        while not await self.on_tick(counter):  # on_tick refreshes the Date header
-            counter += 10
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self.stop_event.wait(), timeout=1.0)
-
-    def begin_shutdown(self) -> None:
-        """Stop now: drop every connection (open streams included) and leave the main loop."""
-        self.should_exit = True
-        self.force_exit = True
-        for connection in list(self.server_state.connections):
-            transport = getattr(connection, "transport", None)
-            if transport is not None:
-                transport.abort()
-        self.stop_event.set()
-
-
-def _bind(host: str, port: int) -> socket.socket:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    # proto=IPPROTO_TCP matters: asyncio only sets TCP_NODELAY on accepted sockets whose proto
-    # says TCP, and without it keep-alive requests stall ~40 ms on Nagle + delayed ACKs.
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((host, port))
-        sock.listen(2048)
-        sock.setblocking(False)
-    except OSError:
-        sock.close()
-        raise
-    return sock
+from ._stats import ServerStats
+from ._uvicorn import THREAD_PREFIX, Server, bind, call_on_loop, install_log_filter
 
 
 class FakeOllama:
@@ -110,6 +39,13 @@ class FakeOllama:
     replaces models, ``embedding_dim`` resizes the built-in embedding models,
     ``token_delay`` spaces streamed lines, and ``reply_tokens`` makes every text reply exactly
     that many tokens (per request: header ``x-fake-reply-tokens``).
+
+    Capacity (all off by default: unlimited and instant): ``num_parallel`` slots per chat
+    model (embedding models get one, as in Ollama), ``max_queue`` requests waiting beyond
+    which it answers Ollama's 503, ``request_seconds`` and ``embed_seconds_per_text`` of
+    simulated work; ``token_delay`` is the time per generated token. See :class:`Capacity`.
+    Faults that kill it: :meth:`kill`, :meth:`revive`, :meth:`drop_connections`; what it did:
+    :meth:`stats`.
     """
 
     def __init__(
@@ -127,6 +63,10 @@ class FakeOllama:
         record_requests: bool = True,
         max_recorded_requests: int = 10_000,
         record_body_limit: int = 1 << 20,
+        num_parallel: int | None = None,
+        max_queue: int | None = None,
+        request_seconds: float = 0.0,
+        embed_seconds_per_text: float = 0.0,
     ) -> None:
         specs = builtin_models(embedding_dim) if include_builtin_models else []
         for model in models or ():
@@ -135,14 +75,16 @@ class FakeOllama:
             token_delay, reply_tokens, version, record_requests, record_body_limit
         )
         self._state = State(specs, self._settings, max_recorded_requests)
+        self._capacity = Capacity(num_parallel, max_queue, request_seconds, embed_seconds_per_text)
+        self._state.scheduler.configure(self._capacity)
         self._faults = FaultRules()
-        self._app = FakeOllamaApp(self._state, self._faults)
+        self._app = FakeOllamaApp(self._state, self._faults, lambda: self._server)
         self._host = host
         self._port = port
         self._keep_alive_timeout = keep_alive_timeout
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
-        self._server: _Server | None = None
+        self._server: Server | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._error: BaseException | None = None
 
@@ -171,15 +113,15 @@ class FakeOllama:
         with self._lock:
             if self._thread is not None:
                 return self
-            _install_log_filter()
-            sock = _bind(self._host, self._port)
+            install_log_filter()
+            sock = bind(self._host, self._port)
             self._port = sock.getsockname()[1]
             started = threading.Event()
             self._error = None
             thread = threading.Thread(
                 target=self._run,
                 args=(sock, started),
-                name=f"{_THREAD_PREFIX}-{self._port}",
+                name=f"{THREAD_PREFIX}-{self._port}",
                 daemon=True,
             )
             self._thread = thread
@@ -226,9 +168,10 @@ class FakeOllama:
             timeout_keep_alive=int(self._keep_alive_timeout),
             timeout_graceful_shutdown=1,
         )
-        server = _Server(config, started)
+        server = Server(config, started, self._host, self._port, self._state.counters)
         self._server = server
         self._loop = asyncio.get_running_loop()
+        self._state.scheduler.reset()
         await server.serve(sockets=[sock])
 
     def __enter__(self) -> FakeOllama:
@@ -304,7 +247,7 @@ class FakeOllama:
             return {digest: size for digest, (size, _) in self._state.blobs.items()}
 
     def reset(self) -> None:
-        """Back to the initial state: models, blobs, requests, faults and counters."""
+        """Back to the initial state: models, blobs, requests, faults, counters, capacity."""
         state = self._state
         with state.lock:
             state.reset_models()
@@ -312,6 +255,8 @@ class FakeOllama:
             state.requests.clear()
             state.cancelled_streams = state.cancelled_requests = 0
             state.clients.clear()
+        state.counters.reset()
+        state.scheduler.configure(self._capacity)
         self._faults.clear()
 
     # -- requests --------------------------------------------------------------------------
@@ -390,6 +335,66 @@ class FakeOllama:
     def wait_for_cancelled_streams(self, count: int = 1, timeout: float = 5.0) -> bool:
         """Wait until at least ``count`` abandoned streams were seen; False on timeout."""
         return _wait(lambda: self._state.cancelled_streams >= count, timeout)
+
+    # -- capacity, outages and statistics -----------------------------------------------------
+    @property
+    def capacity(self) -> Capacity:
+        """The capacity model; assign a new :class:`Capacity` to change it for new requests."""
+        return self._state.scheduler.capacity
+
+    @capacity.setter
+    def capacity(self, value: Capacity) -> None:
+        self._state.scheduler.configure(value)
+
+    def stats(self) -> ServerStats:
+        """What the server did since it was built (or since :meth:`reset`/:meth:`reset_stats`)."""
+        return self._state.counters.snapshot()
+
+    def reset_stats(self) -> None:
+        """Zero the statistics (maxima restart from what is running now)."""
+        self._state.counters.reset()
+
+    @property
+    def accepting(self) -> bool:
+        """True while running and listening (False after :meth:`kill`, until :meth:`revive`)."""
+        server = self._server
+        return self.running and server is not None and server.accepting
+
+    def kill(self, *, drop_connections: bool = True, revive_after: float | None = None) -> None:
+        """Die like a crashed server: close the listening socket, so connecting is refused.
+
+        With ``drop_connections`` (the default) every open connection is cut as well:
+        in-flight requests and streams see the connection drop. Without it, requests in flight
+        finish and their connections then close. ``revive_after`` brings the server back on
+        the same port after that many seconds (see :meth:`revive`). State and statistics are
+        kept. The thread keeps running: :attr:`running` stays True, :attr:`accepting` is False.
+        """
+        self._on_loop(lambda server: server.kill(drop_connections, revive_after))
+
+    def revive(self) -> None:
+        """Listen again on the same port after :meth:`kill` (start it if it was stopped)."""
+        if not self.running:
+            self.start()
+            return
+        server, loop = self._server, self._loop
+        if server is None or loop is None:
+            raise RuntimeError("FakeOllama is not running")
+        if threading.current_thread() is self._thread:  # called from a handler: no waiting
+            loop.create_task(server.relisten())
+            return
+        asyncio.run_coroutine_threadsafe(server.relisten(), loop).result(10)
+
+    def drop_connections(self) -> int:
+        """Cut every open connection now (keep listening); returns how many were cut."""
+        result: list[int] = []
+        self._on_loop(lambda server: result.append(server.drop(None)))
+        return result[0]
+
+    def _on_loop(self, action: Callable[[Server], None]) -> None:
+        server, loop = self._server, self._loop
+        if server is None or loop is None or not self.running:
+            raise RuntimeError("FakeOllama is not running")
+        call_on_loop(loop, self._thread, lambda: action(server))
 
 
 def _wait(predicate: Callable[[], bool], timeout: float) -> bool:
