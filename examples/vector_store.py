@@ -1,8 +1,9 @@
 """A small in-memory vector store: embed documents in batches, retrieve by cosine similarity.
 
 `/api/embed` returns L2-normalised vectors, so the cosine of two of them is their dot product.
-Against the bundled fake server the vectors are deterministic (the same text always gets the
-same vector), so a document is always its own best match.
+Against the bundled fake server the vectors are deterministic and texts that share words get
+closer vectors, so retrieval works for the right reason there too (a real embedding model
+also matches meaning without shared words).
 """
 
 from __future__ import annotations
@@ -66,7 +67,12 @@ with ollama_host() as host, ollama_lite.Client(host) as client:
     store = VectorStore(client, EMBED_MODEL, batch_size=3)
     store.add(DOCUMENTS)
     print(f"stored {len(store.texts)} documents as {len(store.vectors[0])}-d vectors")
-    for query in ("Which animals live in South America?", DOCUMENTS[5]):
+    queries = [
+        "Where are llamas and alpacas domesticated?",
+        "Which programming language is popular?",
+        DOCUMENTS[5],  # a stored text is its own best match
+    ]
+    for query in queries:
         print(f"query: {query}")
         for score, text in store.search(query, k=3):
             print(f"  {score:+.3f}  {text}")
