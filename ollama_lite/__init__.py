@@ -25,6 +25,7 @@ from ._errors import (
     RequestError,
     ResponseError,
     ServerBusyError,
+    StreamClosedError,
     StreamError,
     StreamInterrupted,
     TimeoutError,
@@ -33,6 +34,7 @@ from ._errors import (
 from ._host_url import HostConfig, parse_host
 from ._images import Image
 from ._parse import parse
+from ._progress import PullProgress
 from ._sync.client import Client
 from ._sync.streams import Stream
 from ._version import __version__
@@ -48,8 +50,21 @@ from .types import (
     Options,
     ProcessResponse,
     ProgressResponse,
+    RawOptions,
     ShowResponse,
     StatusResponse,
+    SystemOneAnswer,
+    SystemOneChoiceAnswer,
+    SystemOneChoiceQuestion,
+    SystemOneContent,
+    SystemOneNoulAnswer,
+    SystemOneNoulQuestion,
+    SystemOneQuestion,
+    SystemOneRequest,
+    SystemOneResponse,
+    SystemOneScoreAnswer,
+    SystemOneScoreQuestion,
+    SystemOneUsage,
     TokenLogprob,
     Tool,
     ToolCall,
@@ -59,23 +74,27 @@ from .types import (
 )
 
 if TYPE_CHECKING:
+    from typing import Final
+
     _client = Client()
-    generate = _client.generate
-    chat = _client.chat
-    embed = _client.embed
-    embeddings = _client.embeddings
-    pull = _client.pull
-    push = _client.push
-    create = _client.create
-    create_blob = _client.create_blob
-    delete = _client.delete
-    list = _client.list
-    copy = _client.copy
-    show = _client.show
-    ps = _client.ps
-    version = _client.version
-    web_search = _client.web_search
-    web_fetch = _client.web_fetch
+    generate: Final = _client.generate
+    chat: Final = _client.chat
+    embed: Final = _client.embed
+    embeddings: Final = _client.embeddings
+    pull: Final = _client.pull
+    push: Final = _client.push
+    create: Final = _client.create
+    create_blob: Final = _client.create_blob
+    delete: Final = _client.delete
+    list: Final = _client.list
+    copy: Final = _client.copy
+    show: Final = _client.show
+    ps: Final = _client.ps
+    version: Final = _client.version
+    web_search: Final = _client.web_search
+    web_fetch: Final = _client.web_fetch
+    systemone: Final = _client.systemone
+    blob_exists: Final = _client.blob_exists
 else:
     from ._default import forward as _forward
 
@@ -95,6 +114,8 @@ else:
     version = _forward("version")
     web_search = _forward("web_search")
     web_fetch = _forward("web_fetch")
+    systemone = _forward("systemone")
+    blob_exists = _forward("blob_exists")
 
 __all__ = [
     "AsyncClient",
@@ -118,12 +139,27 @@ __all__ = [
     "Options",
     "ProcessResponse",
     "ProgressResponse",
+    "PullProgress",
+    "RawOptions",
     "RequestError",
     "ResponseError",
     "ServerBusyError",
     "ShowResponse",
     "StatusResponse",
     "Stream",
+    "SystemOneAnswer",
+    "SystemOneChoiceAnswer",
+    "SystemOneChoiceQuestion",
+    "SystemOneContent",
+    "SystemOneNoulAnswer",
+    "SystemOneNoulQuestion",
+    "SystemOneQuestion",
+    "SystemOneRequest",
+    "SystemOneResponse",
+    "SystemOneScoreAnswer",
+    "SystemOneScoreQuestion",
+    "SystemOneUsage",
+    "StreamClosedError",
     "StreamError",
     "StreamInterrupted",
     "TimeoutError",
@@ -135,6 +171,7 @@ __all__ = [
     "WebFetchResponse",
     "WebSearchResponse",
     "__version__",
+    "blob_exists",
     "chat",
     "copy",
     "create",
@@ -150,6 +187,7 @@ __all__ = [
     "pull",
     "push",
     "show",
+    "systemone",
     "version",
     "web_fetch",
     "web_search",

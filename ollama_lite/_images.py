@@ -35,7 +35,7 @@ class Image:
     __slots__ = ("value",)
 
     def __init__(self, value: str | bytes | bytearray | memoryview | os.PathLike[str]) -> None:
-        self.value = value
+        self.value: str | bytes | bytearray | memoryview | os.PathLike[str] = value
 
     def __repr__(self) -> str:
         kind = type(self.value).__name__

@@ -26,7 +26,6 @@ import decimal
 import enum
 import inspect
 import pathlib
-import re
 import types
 import typing
 import uuid
@@ -36,20 +35,11 @@ from typing import Any
 import msgspec
 import typing_extensions as te
 
+from ._docstrings import parse_docstring
+from ._hints import caller_namespace, get_hints
 from ._schema import inline_refs
 
 __all__ = ["function_to_tool", "normalize_tool"]
-
-_SECTION_RE = re.compile(
-    r"^(args|arguments|parameters|params|keyword args|keyword arguments|other parameters|"
-    r"returns?|yields?|raises|examples?|notes?|attributes|warnings?|see also|references|todo)"
-    r"\s*:\s*$",
-    re.IGNORECASE,
-)
-_ARG_SECTIONS = frozenset(
-    {"args", "arguments", "parameters", "params", "keyword args", "keyword arguments"}
-)
-_ARG_ENTRY_RE = re.compile(r"^\*{0,2}(\w+)\s*(?:\([^)]*\))?\s*:\s*(.*)$")
 
 _ARRAY_ORIGINS: frozenset[Any] = frozenset(
     {
@@ -114,7 +104,7 @@ class _Unsupported(Exception):
 
 def _type_hints(tp: Any) -> dict[str, Any]:
     try:
-        return typing.get_type_hints(tp, include_extras=True)
+        return get_hints(tp)
     except Exception as exc:  # NameError for an unresolvable forward reference, mostly
         raise _Unsupported(tp, f"cannot resolve its type hints ({exc})") from exc
 
@@ -124,51 +114,6 @@ def _contains(options: frozenset[Any], tp: Any) -> bool:
         return tp in options
     except TypeError:  # unhashable annotation
         return False
-
-
-# --------------------------------------------------------------------------- docstrings
-
-
-def _parse_docstring(doc: str | None) -> tuple[str, dict[str, str]]:
-    """Google-style docstring -> (description, {param name: description})."""
-    if not doc:
-        return "", {}
-    lines = inspect.cleandoc(doc).splitlines()
-    description: list[str] = []
-    args: dict[str, list[str]] = {}
-    section: str | None = None
-    section_indent = 0
-    entry_indent: int | None = None
-    current: list[str] | None = None
-    for number, line in enumerate(lines):
-        stripped = line.strip()
-        indent = len(line) - len(line.lstrip())
-        header = _SECTION_RE.match(stripped)
-        if header and (section is None or indent <= max(section_indent, 0)):
-            # cleandoc dedents lines after the first, so a header on line 1 has lost its
-            # indentation relative to its entries: accept entries at column 0 then.
-            section, section_indent = header.group(1).lower(), -1 if number == 0 else indent
-            entry_indent, current = None, None
-            continue
-        if section is None:
-            description.append(line)
-            continue
-        if not stripped or section not in _ARG_SECTIONS:
-            continue
-        if indent <= section_indent:  # dedented text ends the section
-            section, current = "", None
-            continue
-        if entry_indent is None:
-            entry_indent = indent
-        match = _ARG_ENTRY_RE.match(stripped) if indent <= entry_indent else None
-        if match:
-            current = args.setdefault(match.group(1), [])
-            if match.group(2):
-                current.append(match.group(2).strip())
-        elif current is not None:
-            current.append(stripped)
-    text = inspect.cleandoc("\n".join(description)).strip()
-    return text, {name: " ".join(parts) for name, parts in args.items()}
 
 
 # --------------------------------------------------------------------------- type -> schema
@@ -398,11 +343,10 @@ def function_to_tool(func: Callable[..., Any]) -> dict[str, Any]:
     except (TypeError, ValueError) as exc:
         raise TypeError(f"cannot read the signature of function {name!r}: {exc}") from exc
     try:
-        hints = typing.get_type_hints(func, include_extras=True)
+        hints = get_hints(func)
     except Exception as exc:  # NameError for unresolvable forward references, mostly
-        raise _hint_error(func, name, signature, exc) from exc
-
-    description, arg_docs = _parse_docstring(getattr(func, "__doc__", None))
+        raise _hint_error(func, name, signature, exc, caller_namespace(func)) from exc
+    description, arg_docs = parse_docstring(getattr(func, "__doc__", None))
     properties: dict[str, Any] = {}
     required: list[str] = []
     for index, param in enumerate(signature.parameters.values()):
@@ -437,7 +381,11 @@ def function_to_tool(func: Callable[..., Any]) -> dict[str, Any]:
 
 
 def _hint_error(
-    func: Callable[..., Any], name: str, signature: inspect.Signature, exc: Exception
+    func: Callable[..., Any],
+    name: str,
+    signature: inspect.Signature,
+    exc: Exception,
+    localns: Mapping[str, Any],
 ) -> TypeError:
     """Find the parameter whose annotation cannot be resolved, for a precise message."""
     namespace = getattr(inspect.unwrap(func), "__globals__", {})
@@ -446,12 +394,12 @@ def _hint_error(
             continue
         shim = types.SimpleNamespace(__annotations__={param.name: param.annotation})
         try:
-            typing.get_type_hints(shim, globalns=namespace, include_extras=True)
+            typing.get_type_hints(shim, globalns=namespace, localns=localns, include_extras=True)
         except Exception as param_exc:
             return TypeError(
                 f"function {name!r}, parameter {param.name!r}: cannot resolve annotation "
-                f"{param.annotation!r} ({param_exc}); a string annotation must name a "
-                "module-level type"
+                f"{param.annotation!r} ({param_exc}); a string annotation must name a type "
+                "visible from the function's module or from where the tool is passed"
             )
     return TypeError(f"cannot resolve the type hints of function {name!r}: {exc}")
 

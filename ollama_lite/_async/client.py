@@ -6,6 +6,7 @@ protocol build a `Call`, and hands it to the session (`session.py`), which sends
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import Any, Literal, overload
@@ -21,22 +22,28 @@ from .._constants import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
 )
+from .._files import refuse_file_name_images
 from .._images import file_images
+from .._request_options import split_request_options
 from ..types import (
     ChatResponse,
     EmbeddingsResponse,
     EmbedResponse,
     GenerateResponse,
+    SystemOneContent,
+    SystemOneQuestion,
+    SystemOneResponse,
     VersionResponse,
     WebFetchResponse,
     WebSearchResponse,
 )
 from ..types.params import (
-    ChatParams,
-    GenerateParams,
+    ChatCallParams,
+    GenerateCallParams,
     KeepAliveArg,
     MessagesArg,
     OptionsArg,
+    RequestOptions,
 )
 from .models import AsyncModelEndpoints
 from .session import AsyncSession
@@ -99,6 +106,17 @@ class AsyncClient(AsyncModelEndpoints):
     def __repr__(self) -> str:
         return f"{type(self).__name__}(host={self.host!r})"
 
+    def with_options(self, **options: Unpack[RequestOptions]) -> AsyncClient:
+        """A copy of this client whose calls use these `timeout`, `max_retries` and
+        `headers` (added to the client's), sharing its connection pool.
+
+        `client.with_options(timeout=5).chat(...)`; options given to a call still win.
+        Closing the copy closes nothing; closing this client closes the shared connections.
+        """
+        twin = copy.copy(self)
+        twin._session = self._session.with_options(options)
+        return twin
+
     async def close(self) -> None:
         """Close the client's connections. The client cannot be used afterwards."""
         await self._session.aclose()
@@ -125,7 +143,7 @@ class AsyncClient(AsyncModelEndpoints):
         messages: MessagesArg = None,
         *,
         stream: Literal[False] = False,
-        **params: Unpack[ChatParams],
+        **params: Unpack[ChatCallParams],
     ) -> ChatResponse: ...
 
     @overload
@@ -135,7 +153,7 @@ class AsyncClient(AsyncModelEndpoints):
         messages: MessagesArg = None,
         *,
         stream: Literal[True],
-        **params: Unpack[ChatParams],
+        **params: Unpack[ChatCallParams],
     ) -> AsyncStream[ChatResponse]: ...
 
     @overload
@@ -145,7 +163,7 @@ class AsyncClient(AsyncModelEndpoints):
         messages: MessagesArg = None,
         *,
         stream: bool = False,
-        **params: Unpack[ChatParams],
+        **params: Unpack[ChatCallParams],
     ) -> ChatResponse | AsyncStream[ChatResponse]: ...
 
     async def chat(
@@ -154,19 +172,22 @@ class AsyncClient(AsyncModelEndpoints):
         messages: MessagesArg = None,
         *,
         stream: bool = False,
-        **params: Unpack[ChatParams],
+        **params: Unpack[ChatCallParams],
     ) -> ChatResponse | AsyncStream[ChatResponse]:
         """Send a conversation; get the assistant's reply, or a stream of its parts.
 
         `messages` are dicts or `Message`s (images as bytes, `Path` or base64 text);
         `tools` are dicts, `Tool`s or plain Python functions; `format` is "json", a JSON
         schema or a type (parse the reply back with `ollama_lite.parse`); `think` is a bool
-        or "low"/"medium"/"high"/"max"; `keep_alive` is seconds or a duration like "5m".
-        The keywords are those of `ollama_lite.types.ChatParams`.
+        or a level ("low", "medium", "high", "xhigh", "max"); `keep_alive` is seconds or a
+        duration like "5m". The keywords are those of `ollama_lite.types.ChatParams`, plus
+        `timeout`, `max_retries` and `headers` for this call (`RequestOptions`).
         """
+        params_, options = split_request_options(params)
+        refuse_file_name_images(messages)
         files = await read_image_files(file_images(messages))
-        call = protocol.chat(model, messages, stream=stream, image_files=files, **params)
-        return await self._session.run(call)
+        call = protocol.chat(model, messages, stream=stream, image_files=files, **params_)
+        return await self._session.run(call, options)
 
     @overload
     async def generate(
@@ -176,7 +197,7 @@ class AsyncClient(AsyncModelEndpoints):
         suffix: str | None = None,
         *,
         stream: Literal[False] = False,
-        **params: Unpack[GenerateParams],
+        **params: Unpack[GenerateCallParams],
     ) -> GenerateResponse: ...
 
     @overload
@@ -187,7 +208,7 @@ class AsyncClient(AsyncModelEndpoints):
         suffix: str | None = None,
         *,
         stream: Literal[True],
-        **params: Unpack[GenerateParams],
+        **params: Unpack[GenerateCallParams],
     ) -> AsyncStream[GenerateResponse]: ...
 
     @overload
@@ -198,7 +219,7 @@ class AsyncClient(AsyncModelEndpoints):
         suffix: str | None = None,
         *,
         stream: bool = False,
-        **params: Unpack[GenerateParams],
+        **params: Unpack[GenerateCallParams],
     ) -> GenerateResponse | AsyncStream[GenerateResponse]: ...
 
     async def generate(
@@ -208,16 +229,19 @@ class AsyncClient(AsyncModelEndpoints):
         suffix: str | None = None,
         *,
         stream: bool = False,
-        **params: Unpack[GenerateParams],
+        **params: Unpack[GenerateCallParams],
     ) -> GenerateResponse | AsyncStream[GenerateResponse]:
         """Complete a prompt; get the completion, or a stream of its parts.
 
         With no prompt, the server only loads the model (`done_reason="load"`). The
-        keywords are those of `ollama_lite.types.GenerateParams`.
+        keywords are those of `ollama_lite.types.GenerateParams`, plus `timeout`,
+        `max_retries` and `headers` for this call (`RequestOptions`).
         """
-        files = await read_image_files(file_images(images=params.get("images")))
-        call = protocol.generate(model, prompt, suffix, stream=stream, image_files=files, **params)
-        return await self._session.run(call)
+        params_, options = split_request_options(params)
+        refuse_file_name_images(images=params_.get("images"))
+        files = await read_image_files(file_images(images=params_.get("images")))
+        call = protocol.generate(model, prompt, suffix, stream=stream, image_files=files, **params_)
+        return await self._session.run(call, options)
 
     # --- embeddings --------------------------------------------------------------------------
 
@@ -229,6 +253,7 @@ class AsyncClient(AsyncModelEndpoints):
         options: OptionsArg = None,
         keep_alive: KeepAliveArg = None,
         dimensions: int | None = None,
+        **request: Unpack[RequestOptions],
     ) -> EmbedResponse:
         """Embed one text or a list of texts: one L2-normalised vector each, in order.
 
@@ -242,7 +267,7 @@ class AsyncClient(AsyncModelEndpoints):
             keep_alive=keep_alive,
             dimensions=dimensions,
         )
-        return await self._session.unary(call)
+        return await self._session.unary(call, options=request)
 
     async def embeddings(
         self,
@@ -250,21 +275,37 @@ class AsyncClient(AsyncModelEndpoints):
         prompt: str | None = None,
         options: OptionsArg = None,
         keep_alive: KeepAliveArg = None,
+        **request: Unpack[RequestOptions],
     ) -> EmbeddingsResponse:
         """Embed one text with the legacy endpoint (unnormalised). Prefer `embed`."""
         call = protocol.embeddings(model, prompt, options=options, keep_alive=keep_alive)
-        return await self._session.unary(call)
+        return await self._session.unary(call, options=request)
 
-    async def version(self) -> VersionResponse:
+    async def systemone(
+        self,
+        model: str,
+        state: SystemOneContent,
+        questions: Mapping[str, SystemOneQuestion | Mapping[str, Any]],
+        keep_alive: KeepAliveArg = None,
+        **options: Unpack[RequestOptions],
+    ) -> SystemOneResponse:
+        """Score choice, noul (yes/no) and score questions about `state` with a System One
+        model; one JSON answer per question (no streaming)."""
+        call = protocol.systemone(model, state, questions, keep_alive)
+        return await self._session.unary(call, options=options)
+
+    async def version(self, **options: Unpack[RequestOptions]) -> VersionResponse:
         """The server's version."""
-        return await self._session.unary(protocol.version())
+        return await self._session.unary(protocol.version(), options=options)
 
     # --- ollama.com --------------------------------------------------------------------------
 
-    async def web_search(self, query: str, max_results: int = 3) -> WebSearchResponse:
+    async def web_search(
+        self, query: str, max_results: int = 3, **options: Unpack[RequestOptions]
+    ) -> WebSearchResponse:
         """Search the web with Ollama's hosted API (needs `OLLAMA_API_KEY`)."""
-        return await self._session.unary(protocol.web_search(query, max_results))
+        return await self._session.unary(protocol.web_search(query, max_results), options=options)
 
-    async def web_fetch(self, url: str) -> WebFetchResponse:
+    async def web_fetch(self, url: str, **options: Unpack[RequestOptions]) -> WebFetchResponse:
         """Fetch a web page with Ollama's hosted API (needs `OLLAMA_API_KEY`)."""
-        return await self._session.unary(protocol.web_fetch(url))
+        return await self._session.unary(protocol.web_fetch(url), options=options)

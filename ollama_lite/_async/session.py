@@ -7,6 +7,7 @@ reads of bodies. The endpoint methods in `client.py` only build `Call`s and hand
 
 from __future__ import annotations
 
+import copy
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -22,18 +23,29 @@ from .._config import (
     RetryPolicy,
     brings_own_transport,
     client_headers,
+    not_the_server_root,
     resolve_host,
     sends_bearer,
 )
-from .._errors import RequestError
+from .._errors import RequestError, ResponseError
 from .._ndjson import NDJSONDecoder
 from .._protocol import Call
+from .._request_options import CallSettings
 from .streams import AsyncStream
 
 __all__ = ["AsyncSession"]
 
 T = TypeVar("T")
 logger = logging.getLogger("ollama_lite")
+
+
+class _Shared:
+    """State a session shares with its `with_options` copies."""
+
+    __slots__ = ("closed",)
+
+    def __init__(self) -> None:
+        self.closed = False
 
 
 class AsyncSession:
@@ -76,7 +88,16 @@ class AsyncSession:
                 key: httpx_kwargs[key] for key in TRANSPORT_SETTINGS if key in httpx_kwargs
             }
         self.http_clients = LoopHttpClients(self._new_http_client)
-        self._closed = False
+        self._shared = _Shared()
+        self._settings = CallSettings()
+        self._owns_connections = True
+
+    def with_options(self, options: Mapping[str, Any]) -> AsyncSession:
+        """A copy whose calls use `options` (`RequestOptions`), sharing these connections."""
+        twin = copy.copy(self)
+        twin._settings = self._settings.merged(options)
+        twin._owns_connections = False
+        return twin
 
     def _new_http_client(self) -> httpx.AsyncClient:
         options = self._http_options
@@ -86,22 +107,32 @@ class AsyncSession:
         return httpx.AsyncClient(**options)
 
     async def aclose(self) -> None:
-        """Close the httpx clients; the session cannot send afterwards."""
-        self._closed = True
+        """Close the httpx clients; the session cannot send afterwards. A `with_options`
+        copy closes nothing: the connections are the original's."""
+        if not self._owns_connections:
+            return
+        self._shared.closed = True
         await self.http_clients.aclose()
 
     async def _http(self) -> httpx.AsyncClient:
-        if self._closed:
+        if self._shared.closed:
             raise RequestError(f"this {self._owner} is closed; create a new one")
         return await self.http_clients.get()
 
     async def send(
-        self, call: Call[Any], content: Callable[[], Any] | None = None
+        self,
+        call: Call[Any],
+        content: Callable[[], Any] | None = None,
+        options: Mapping[str, Any] | None = None,
     ) -> httpx.Response:
         """Send `call`, retrying per policy; return a response with status < 300, unread.
 
-        `content` makes a fresh body per attempt (a file upload) instead of `call.body`.
+        `content` makes a fresh body per attempt (a file upload) instead of `call.body`;
+        `options` are the call's `RequestOptions`.
         """
+        settings = self._settings.merged(options)
+        retry = settings.retry or self._retry
+        headers = {**call.headers, **settings.headers} if settings.headers else call.headers
         if call.bearer_only and not self._bearer:
             raise RequestError(
                 f"{call.path} is an ollama.com API: set OLLAMA_API_KEY or pass api_key=..."
@@ -115,7 +146,8 @@ class AsyncSession:
                 call.method,
                 url,
                 content=content() if content is not None else call.body,
-                headers=call.headers,
+                headers=headers,
+                timeout=settings.timeout,
             )
             started = time.perf_counter()
             try:
@@ -123,13 +155,13 @@ class AsyncSession:
             except httpx.HTTPError as exc:
                 attempt += 1
                 delay = (
-                    self._retry.delay_for_connect_error(attempt)
+                    retry.delay_for_connect_error(attempt)
                     if protocol.is_connect_failure(exc)
                     else None
                 )
                 if delay is None:
                     raise protocol.transport_error(exc, where) from exc
-                logger.debug("%s %s failed (%s); retry in %.2f s", call.method, url, exc, delay)
+                _log_retry(call, retry, attempt, delay, f"connection failed ({exc})")
                 await sleep(delay)
                 continue
             if logger.isEnabledFor(logging.DEBUG):
@@ -147,13 +179,24 @@ class AsyncSession:
             finally:
                 await response.aclose()
             attempt += 1
-            delay = self._retry.delay_for_status(attempt, response.status_code, response.headers)
+            delay = retry.delay_for_status(attempt, response.status_code, response.headers)
             if delay is None:
-                raise protocol.error_for_status(response.status_code, response.headers, body)
-            logger.debug(
-                "%s %s -> %d; retry in %.2f s", call.method, url, response.status_code, delay
-            )
+                raise self._error(call, response, body)
+            reason = f"HTTP {response.status_code} {response.reason_phrase}".rstrip()
+            if "retry-after" in response.headers:
+                reason += f", Retry-After: {response.headers['retry-after']}"
+            _log_retry(call, retry, attempt, delay, reason)
             await sleep(delay)
+
+    def _error(self, call: Call[Any], response: httpx.Response, body: bytes) -> ResponseError:
+        """The exception for an error answer; a 404 from a host that names an API path
+        (`.../v1`, `.../api`) says the host should be the server's root."""
+        error = protocol.error_for_status(response.status_code, response.headers, body)
+        if response.status_code == 404 and type(error) is ResponseError and not call.base_url:
+            hint = not_the_server_root(self.host.base_url, call.path)
+            if hint is not None:
+                return ResponseError(f"{error.error}: {hint}", 404)
+        return error
 
     async def _read_error_body(self, response: httpx.Response) -> bytes:
         """At most `max_line_bytes` of an error body (a huge one is cut, not buffered)."""
@@ -185,9 +228,14 @@ class AsyncSession:
             chunks.append(chunk)
         return b"".join(chunks)
 
-    async def unary(self, call: Call[T], content: Callable[[], Any] | None = None) -> T:
+    async def unary(
+        self,
+        call: Call[T],
+        content: Callable[[], Any] | None = None,
+        options: Mapping[str, Any] | None = None,
+    ) -> T:
         """The decoded result of a non-streamed call."""
-        response = await self.send(call, content)
+        response = await self.send(call, content, options)
         try:
             body = await self._read_body(response)
         except httpx.HTTPError as exc:
@@ -197,9 +245,11 @@ class AsyncSession:
             await response.aclose()
         return protocol.decode_body(call, body)
 
-    async def stream(self, call: Call[T]) -> AsyncStream[T]:
+    async def stream(
+        self, call: Call[T], options: Mapping[str, Any] | None = None
+    ) -> AsyncStream[T]:
         """The stream of a streamed call's parts (the response is open until it ends)."""
-        response = await self.send(call)
+        response = await self.send(call, options=options)
         decoder = NDJSONDecoder(
             call.result, max_line_bytes=self._max_line_bytes, status_code=response.status_code
         )
@@ -207,8 +257,23 @@ class AsyncSession:
         await stream.start()
         return stream
 
-    async def run(self, call: Call[T]) -> T | AsyncStream[T]:
+    async def run(
+        self, call: Call[T], options: Mapping[str, Any] | None = None
+    ) -> T | AsyncStream[T]:
         """`stream` or `unary`, as the call says."""
         if call.stream:
-            return await self.stream(call)
-        return await self.unary(call)
+            return await self.stream(call, options)
+        return await self.unary(call, options=options)
+
+
+def _log_retry(call: Call[Any], retry: RetryPolicy, attempt: int, delay: float, why: str) -> None:
+    """Retries are logged at INFO, so a slow call is explained without DEBUG logging."""
+    logger.info(
+        "retrying %s %s in %.2f s (retry %d of %d): %s",
+        call.method,
+        call.path,
+        delay,
+        attempt,
+        retry.max_retries,
+        why,
+    )

@@ -6,13 +6,17 @@ ps, copy, delete (a base class, so `client.py` stays about generation)."""
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
-from typing import Literal, overload
+from collections.abc import Callable, Mapping, Sequence
+from typing import Literal, TypeAlias, overload
+
+from typing_extensions import Unpack
 
 from .. import _protocol as protocol
 from .._sync_backend import blob_size, file_chunks, read_image_files, sha256_file
-from .._errors import ResponseError
+from .._errors import RequestError, ResponseError
+from .._files import refuse_file_name_images
 from .._images import file_images
+from .._progress import PullProgress
 from ..types import (
     ListResponse,
     ProcessResponse,
@@ -20,11 +24,15 @@ from ..types import (
     ShowResponse,
     StatusResponse,
 )
-from ..types.params import MessagesArg, OptionsArg
+from ..types.params import MessagesArg, OptionsArg, RequestOptions
 from .session import Session
 from .streams import Stream
 
-__all__ = ["ModelEndpoints"]
+__all__ = ["ModelEndpoints", "ProgressArg"]
+
+#: `pull(progress=...)`: True for the built-in display (`PullProgress` on stderr), or a
+#: callable that receives each progress part.
+ProgressArg: TypeAlias = "bool | Callable[[ProgressResponse], object]"
 
 
 class ModelEndpoints:
@@ -34,45 +42,114 @@ class ModelEndpoints:
 
     @overload
     def pull(
-        self, model: str, *, insecure: bool = False, stream: Literal[False] = False
+        self,
+        model: str,
+        *,
+        insecure: bool = False,
+        stream: Literal[False] = False,
+        progress: ProgressArg = False,
+        **options: Unpack[RequestOptions],
     ) -> ProgressResponse: ...
 
     @overload
     def pull(
-        self, model: str, *, insecure: bool = False, stream: Literal[True]
+        self,
+        model: str,
+        *,
+        insecure: bool = False,
+        stream: Literal[True],
+        **options: Unpack[RequestOptions],
     ) -> Stream[ProgressResponse]: ...
 
     @overload
     def pull(
-        self, model: str, *, insecure: bool = False, stream: bool = False
+        self,
+        model: str,
+        *,
+        insecure: bool = False,
+        stream: bool = False,
+        progress: ProgressArg = False,
+        **options: Unpack[RequestOptions],
     ) -> ProgressResponse | Stream[ProgressResponse]: ...
 
     def pull(
-        self, model: str, *, insecure: bool = False, stream: bool = False
+        self,
+        model: str,
+        *,
+        insecure: bool = False,
+        stream: bool = False,
+        progress: ProgressArg = False,
+        **options: Unpack[RequestOptions],
     ) -> ProgressResponse | Stream[ProgressResponse]:
-        """Download a model; with `stream=True`, progress per layer (keyed by `digest`)."""
-        return self._session.run(protocol.pull(model, insecure=insecure, stream=stream))
+        """Download a model; with `stream=True`, progress per layer (keyed by `digest`).
+
+        `progress=True` shows the download on stderr while it runs (`PullProgress`: one
+        line per status, the layers summed on a line redrawn in place) and returns the
+        final status; `progress=callable` gets each progress part instead.
+        """
+        if progress is False:
+            call = protocol.pull(model, insecure=insecure, stream=stream)
+            return self._session.run(call, options)
+        if not (progress is True or callable(progress)):
+            raise RequestError(f"progress must be True, False or a callable, not {progress!r}")
+        if stream:
+            raise RequestError("progress= shows the parts itself: use it without stream=True")
+        call = protocol.pull(model, insecure=insecure, stream=True)
+        show = PullProgress() if progress is True else progress
+        last: ProgressResponse | None = None
+        try:
+            with self._session.stream(call, options) as parts:
+                for part in parts:
+                    show(part)
+                    last = part
+        finally:
+            if isinstance(show, PullProgress):
+                show.close()
+        if last is None:
+            raise ResponseError("the server ended the pull without a status", 200)
+        return last
 
     @overload
     def push(
-        self, model: str, *, insecure: bool = False, stream: Literal[False] = False
+        self,
+        model: str,
+        *,
+        insecure: bool = False,
+        stream: Literal[False] = False,
+        **options: Unpack[RequestOptions],
     ) -> ProgressResponse: ...
 
     @overload
     def push(
-        self, model: str, *, insecure: bool = False, stream: Literal[True]
+        self,
+        model: str,
+        *,
+        insecure: bool = False,
+        stream: Literal[True],
+        **options: Unpack[RequestOptions],
     ) -> Stream[ProgressResponse]: ...
 
     @overload
     def push(
-        self, model: str, *, insecure: bool = False, stream: bool = False
+        self,
+        model: str,
+        *,
+        insecure: bool = False,
+        stream: bool = False,
+        **options: Unpack[RequestOptions],
     ) -> ProgressResponse | Stream[ProgressResponse]: ...
 
     def push(
-        self, model: str, *, insecure: bool = False, stream: bool = False
+        self,
+        model: str,
+        *,
+        insecure: bool = False,
+        stream: bool = False,
+        **options: Unpack[RequestOptions],
     ) -> ProgressResponse | Stream[ProgressResponse]:
         """Upload a model (`namespace/model:tag`) to a registry."""
-        return self._session.run(protocol.push(model, insecure=insecure, stream=stream))
+        call = protocol.push(model, insecure=insecure, stream=stream)
+        return self._session.run(call, options)
 
     @overload
     def create(
@@ -89,6 +166,7 @@ class ModelEndpoints:
         messages: MessagesArg = None,
         *,
         stream: Literal[False] = False,
+        **options: Unpack[RequestOptions],
     ) -> ProgressResponse: ...
 
     @overload
@@ -106,6 +184,7 @@ class ModelEndpoints:
         messages: MessagesArg = None,
         *,
         stream: Literal[True],
+        **options: Unpack[RequestOptions],
     ) -> Stream[ProgressResponse]: ...
 
     @overload
@@ -123,6 +202,7 @@ class ModelEndpoints:
         messages: MessagesArg = None,
         *,
         stream: bool = False,
+        **options: Unpack[RequestOptions],
     ) -> ProgressResponse | Stream[ProgressResponse]: ...
 
     def create(
@@ -139,8 +219,10 @@ class ModelEndpoints:
         messages: MessagesArg = None,
         *,
         stream: bool = False,
+        **options: Unpack[RequestOptions],
     ) -> ProgressResponse | Stream[ProgressResponse]:
         """Create a model from an existing one (`from_`) or from uploaded blobs (`files`)."""
+        refuse_file_name_images(messages)
         image_files = read_image_files(file_images(messages))
         call = protocol.create(
             model,
@@ -156,9 +238,11 @@ class ModelEndpoints:
             stream=stream,
             image_files=image_files,
         )
-        return self._session.run(call)
+        return self._session.run(call, options)
 
-    def create_blob(self, path: str | os.PathLike[str]) -> str:
+    def create_blob(
+        self, path: str | os.PathLike[str], **options: Unpack[RequestOptions]
+    ) -> str:
         """Upload a file as a blob unless the server has it; return `sha256:<hex>`.
 
         The file is hashed and sent in 1 MiB pieces, so memory stays constant whatever its
@@ -166,39 +250,43 @@ class ModelEndpoints:
         """
         size = blob_size(path)
         digest = sha256_file(path)
-        if self.blob_exists(digest):
+        if self.blob_exists(digest, **options):
             return digest
         # A fresh reader per attempt, so a retried upload sends the whole file again.
         call = protocol.blob_upload(digest, size)
-        self._session.unary(call, content=lambda: file_chunks(path))
+        self._session.unary(call, content=lambda: file_chunks(path), options=options)
         return digest
 
-    def blob_exists(self, digest: str) -> bool:
+    def blob_exists(self, digest: str, **options: Unpack[RequestOptions]) -> bool:
         """True when the server already has the blob `sha256:<hex>`."""
         try:
-            self._session.unary(protocol.blob_head(digest))
+            self._session.unary(protocol.blob_head(digest), options=options)
         except ResponseError as exc:
             if exc.status_code == 404:
                 return False
             raise
         return True
 
-    def list(self) -> ListResponse:
+    def list(self, **options: Unpack[RequestOptions]) -> ListResponse:
         """Models stored on the server."""
-        return self._session.unary(protocol.list_models())
+        return self._session.unary(protocol.list_models(), options=options)
 
-    def show(self, model: str, *, verbose: bool | None = None) -> ShowResponse:
+    def show(
+        self, model: str, *, verbose: bool | None = None, **options: Unpack[RequestOptions]
+    ) -> ShowResponse:
         """Details of a model: parameters, template, capabilities, model_info, ..."""
-        return self._session.unary(protocol.show(model, verbose=verbose))
+        return self._session.unary(protocol.show(model, verbose=verbose), options=options)
 
-    def ps(self) -> ProcessResponse:
+    def ps(self, **options: Unpack[RequestOptions]) -> ProcessResponse:
         """Models loaded in memory now."""
-        return self._session.unary(protocol.ps())
+        return self._session.unary(protocol.ps(), options=options)
 
-    def copy(self, source: str, destination: str) -> StatusResponse:
+    def copy(
+        self, source: str, destination: str, **options: Unpack[RequestOptions]
+    ) -> StatusResponse:
         """Copy a model under a new name."""
-        return self._session.unary(protocol.copy(source, destination))
+        return self._session.unary(protocol.copy(source, destination), options=options)
 
-    def delete(self, model: str) -> StatusResponse:
+    def delete(self, model: str, **options: Unpack[RequestOptions]) -> StatusResponse:
         """Delete a model from the server."""
-        return self._session.unary(protocol.delete(model))
+        return self._session.unary(protocol.delete(model), options=options)

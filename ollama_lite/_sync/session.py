@@ -9,6 +9,7 @@ reads of bodies. The endpoint methods in `client.py` only build `Call`s and hand
 
 from __future__ import annotations
 
+import copy
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -24,18 +25,29 @@ from .._config import (
     RetryPolicy,
     brings_own_transport,
     client_headers,
+    not_the_server_root,
     resolve_host,
     sends_bearer,
 )
-from .._errors import RequestError
+from .._errors import RequestError, ResponseError
 from .._ndjson import NDJSONDecoder
 from .._protocol import Call
+from .._request_options import CallSettings
 from .streams import Stream
 
 __all__ = ["Session"]
 
 T = TypeVar("T")
 logger = logging.getLogger("ollama_lite")
+
+
+class _Shared:
+    """State a session shares with its `with_options` copies."""
+
+    __slots__ = ("closed",)
+
+    def __init__(self) -> None:
+        self.closed = False
 
 
 class Session:
@@ -78,7 +90,16 @@ class Session:
                 key: httpx_kwargs[key] for key in TRANSPORT_SETTINGS if key in httpx_kwargs
             }
         self.http_clients = SingleHttpClient(self._new_http_client)
-        self._closed = False
+        self._shared = _Shared()
+        self._settings = CallSettings()
+        self._owns_connections = True
+
+    def with_options(self, options: Mapping[str, Any]) -> Session:
+        """A copy whose calls use `options` (`RequestOptions`), sharing these connections."""
+        twin = copy.copy(self)
+        twin._settings = self._settings.merged(options)
+        twin._owns_connections = False
+        return twin
 
     def _new_http_client(self) -> httpx.Client:
         options = self._http_options
@@ -88,22 +109,32 @@ class Session:
         return httpx.Client(**options)
 
     def close(self) -> None:
-        """Close the httpx clients; the session cannot send afterwards."""
-        self._closed = True
+        """Close the httpx clients; the session cannot send afterwards. A `with_options`
+        copy closes nothing: the connections are the original's."""
+        if not self._owns_connections:
+            return
+        self._shared.closed = True
         self.http_clients.close()
 
     def _http(self) -> httpx.Client:
-        if self._closed:
+        if self._shared.closed:
             raise RequestError(f"this {self._owner} is closed; create a new one")
         return self.http_clients.get()
 
     def send(
-        self, call: Call[Any], content: Callable[[], Any] | None = None
+        self,
+        call: Call[Any],
+        content: Callable[[], Any] | None = None,
+        options: Mapping[str, Any] | None = None,
     ) -> httpx.Response:
         """Send `call`, retrying per policy; return a response with status < 300, unread.
 
-        `content` makes a fresh body per attempt (a file upload) instead of `call.body`.
+        `content` makes a fresh body per attempt (a file upload) instead of `call.body`;
+        `options` are the call's `RequestOptions`.
         """
+        settings = self._settings.merged(options)
+        retry = settings.retry or self._retry
+        headers = {**call.headers, **settings.headers} if settings.headers else call.headers
         if call.bearer_only and not self._bearer:
             raise RequestError(
                 f"{call.path} is an ollama.com API: set OLLAMA_API_KEY or pass api_key=..."
@@ -117,7 +148,8 @@ class Session:
                 call.method,
                 url,
                 content=content() if content is not None else call.body,
-                headers=call.headers,
+                headers=headers,
+                timeout=settings.timeout,
             )
             started = time.perf_counter()
             try:
@@ -125,13 +157,13 @@ class Session:
             except httpx.HTTPError as exc:
                 attempt += 1
                 delay = (
-                    self._retry.delay_for_connect_error(attempt)
+                    retry.delay_for_connect_error(attempt)
                     if protocol.is_connect_failure(exc)
                     else None
                 )
                 if delay is None:
                     raise protocol.transport_error(exc, where) from exc
-                logger.debug("%s %s failed (%s); retry in %.2f s", call.method, url, exc, delay)
+                _log_retry(call, retry, attempt, delay, f"connection failed ({exc})")
                 sleep(delay)
                 continue
             if logger.isEnabledFor(logging.DEBUG):
@@ -149,13 +181,24 @@ class Session:
             finally:
                 response.close()
             attempt += 1
-            delay = self._retry.delay_for_status(attempt, response.status_code, response.headers)
+            delay = retry.delay_for_status(attempt, response.status_code, response.headers)
             if delay is None:
-                raise protocol.error_for_status(response.status_code, response.headers, body)
-            logger.debug(
-                "%s %s -> %d; retry in %.2f s", call.method, url, response.status_code, delay
-            )
+                raise self._error(call, response, body)
+            reason = f"HTTP {response.status_code} {response.reason_phrase}".rstrip()
+            if "retry-after" in response.headers:
+                reason += f", Retry-After: {response.headers['retry-after']}"
+            _log_retry(call, retry, attempt, delay, reason)
             sleep(delay)
+
+    def _error(self, call: Call[Any], response: httpx.Response, body: bytes) -> ResponseError:
+        """The exception for an error answer; a 404 from a host that names an API path
+        (`.../v1`, `.../api`) says the host should be the server's root."""
+        error = protocol.error_for_status(response.status_code, response.headers, body)
+        if response.status_code == 404 and type(error) is ResponseError and not call.base_url:
+            hint = not_the_server_root(self.host.base_url, call.path)
+            if hint is not None:
+                return ResponseError(f"{error.error}: {hint}", 404)
+        return error
 
     def _read_error_body(self, response: httpx.Response) -> bytes:
         """At most `max_line_bytes` of an error body (a huge one is cut, not buffered)."""
@@ -187,9 +230,14 @@ class Session:
             chunks.append(chunk)
         return b"".join(chunks)
 
-    def unary(self, call: Call[T], content: Callable[[], Any] | None = None) -> T:
+    def unary(
+        self,
+        call: Call[T],
+        content: Callable[[], Any] | None = None,
+        options: Mapping[str, Any] | None = None,
+    ) -> T:
         """The decoded result of a non-streamed call."""
-        response = self.send(call, content)
+        response = self.send(call, content, options)
         try:
             body = self._read_body(response)
         except httpx.HTTPError as exc:
@@ -199,9 +247,11 @@ class Session:
             response.close()
         return protocol.decode_body(call, body)
 
-    def stream(self, call: Call[T]) -> Stream[T]:
+    def stream(
+        self, call: Call[T], options: Mapping[str, Any] | None = None
+    ) -> Stream[T]:
         """The stream of a streamed call's parts (the response is open until it ends)."""
-        response = self.send(call)
+        response = self.send(call, options=options)
         decoder = NDJSONDecoder(
             call.result, max_line_bytes=self._max_line_bytes, status_code=response.status_code
         )
@@ -209,8 +259,23 @@ class Session:
         stream.start()
         return stream
 
-    def run(self, call: Call[T]) -> T | Stream[T]:
+    def run(
+        self, call: Call[T], options: Mapping[str, Any] | None = None
+    ) -> T | Stream[T]:
         """`stream` or `unary`, as the call says."""
         if call.stream:
-            return self.stream(call)
-        return self.unary(call)
+            return self.stream(call, options)
+        return self.unary(call, options=options)
+
+
+def _log_retry(call: Call[Any], retry: RetryPolicy, attempt: int, delay: float, why: str) -> None:
+    """Retries are logged at INFO, so a slow call is explained without DEBUG logging."""
+    logger.info(
+        "retrying %s %s in %.2f s (retry %d of %d): %s",
+        call.method,
+        call.path,
+        delay,
+        attempt,
+        retry.max_retries,
+        why,
+    )

@@ -15,6 +15,7 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
+import httpx
 import msgspec
 
 from .common import Message, Options, Tool
@@ -24,16 +25,19 @@ if TYPE_CHECKING:
 
 __all__ = [
     "OPTION_NAMES",
+    "ChatCallParams",
     "ChatParams",
     "EmbedParams",
     "EmbeddingsParams",
     "FormatArg",
+    "GenerateCallParams",
     "GenerateParams",
     "ImageArg",
     "ImagesArg",
     "KeepAliveArg",
     "MessagesArg",
     "OptionsArg",
+    "RequestOptions",
     "ThinkArg",
     "ToolsArg",
 ]
@@ -55,9 +59,10 @@ ImagesArg: TypeAlias = "Sequence[ImageArg] | None"
 class ChatParams(TypedDict, total=False):
     """Keyword parameters of `chat` besides `model`, `messages` and `stream`.
 
-    `tools` are dicts, `Tool`s or plain Python functions; `think` is a bool or
-    "low"/"medium"/"high"/"max"; `format` is "json", a JSON schema or a type; `options` a
-    dict or `Options`; `keep_alive` seconds or a duration like "5m"; `top_logprobs` 0-20.
+    `tools` are dicts, `Tool`s or plain Python functions; `think` is a bool or a level
+    string ("low", "medium", "high", "xhigh", "max"; any string is sent, newer servers may
+    know more); `format` is "json", a JSON schema or a type; `options` a dict, `Options` or
+    `RawOptions`; `keep_alive` seconds or a duration like "5m"; `top_logprobs` 0-20.
     """
 
     tools: ToolsArg
@@ -107,3 +112,24 @@ class EmbeddingsParams(TypedDict, total=False):
 
     options: OptionsArg
     keep_alive: KeepAliveArg
+
+
+class RequestOptions(TypedDict, total=False):
+    """Per-call settings every endpoint method takes (and `client.with_options()`).
+
+    `timeout`: seconds, an `httpx.Timeout`, or None to wait forever (else the client's);
+    `max_retries`: retries of this call (else the client's); `headers`: added to the
+    client's headers for this call (a same-named header replaces the client's).
+    """
+
+    timeout: float | httpx.Timeout | None
+    max_retries: int
+    headers: Mapping[str, str]
+
+
+class ChatCallParams(ChatParams, RequestOptions, total=False):
+    """What `chat` takes as keywords: `ChatParams` and `RequestOptions`."""
+
+
+class GenerateCallParams(GenerateParams, RequestOptions, total=False):
+    """What `generate` takes as keywords: `GenerateParams` and `RequestOptions`."""

@@ -14,6 +14,7 @@ from ollama_lite import (
     GenerateResponse,
     ProgressResponse,
     Stream,
+    SystemOneResponse,
 )
 from ollama_lite.types import ChatParams
 
@@ -40,6 +41,15 @@ def sync_calls(client: Client, flag: bool) -> None:
     )
     params: ChatParams = {"keep_alive": "5m", "logprobs": True}
     assert_type(client.chat("m", [], **params), ChatResponse)
+    # Per-call request options, with_options copies, collect() and pull progress.
+    assert_type(client.chat("m", [], timeout=5, max_retries=0, headers={}), ChatResponse)
+    assert_type(client.with_options(timeout=1.5), Client)
+    assert_type(client.with_options(max_retries=1).embed("m", "x", timeout=2), EmbedResponse)
+    assert_type(client.chat("m", [], stream=True).collect(), ChatResponse)
+    assert_type(client.generate("m", "p", stream=True).collect(), GenerateResponse)
+    assert_type(client.pull("m", progress=True), ProgressResponse)
+    assert_type(client.systemone("m", "s", {}), SystemOneResponse)
+    assert_type(ollama_lite.systemone("m", "s", {}), SystemOneResponse)
 
 
 async def async_calls(client: AsyncClient) -> None:
@@ -52,3 +62,6 @@ async def async_calls(client: AsyncClient) -> None:
     async with await client.generate("m", "p", stream=True) as stream:
         async for chunk in stream:
             assert_type(chunk.response, str)
+    assert_type(await (await client.chat("m", [], stream=True)).collect(), ChatResponse)
+    assert_type(client.with_options(headers={"X": "1"}), AsyncClient)
+    assert_type(await client.pull("m", progress=print, timeout=None), ProgressResponse)
