@@ -1,9 +1,9 @@
 """Per-call settings (`timeout`, `max_retries`, `headers`) and `with_options` copies.
 
-Every endpoint method takes them as keywords (`RequestOptions`), and `client.with_options()`
-makes a copy of a client whose calls all use them, sharing the original's connections. A
-per-call value wins over the copy's, which wins over the client's own. Checked before
-anything is sent.
+Every endpoint method takes them as keywords (`RequestOptions`; `NOT_GIVEN` by default), and
+`client.with_options()` makes a copy of a client whose calls all use them, sharing the
+original's connections. A per-call value wins over the copy's, which wins over the client's
+own. Checked before anything is sent.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ import httpx
 
 from ._config import RetryPolicy
 from ._errors import RequestError
-from .types.params import RequestOptions
+from .types.params import NOT_GIVEN, RequestOptions
 
-__all__ = ["REQUEST_OPTION_NAMES", "CallSettings", "split_request_options"]
+__all__ = ["REQUEST_OPTION_NAMES", "CallSettings", "call_arguments"]
 
 REQUEST_OPTION_NAMES = frozenset(RequestOptions.__annotations__)
 
@@ -73,10 +73,16 @@ class CallSettings:
         return dataclasses.replace(self, **changes)
 
 
-def split_request_options(params: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(endpoint parameters, request options) from one `**params` dict."""
-    rest: dict[str, Any] = {}
-    options: dict[str, Any] = {}
-    for key, value in params.items():
-        (options if key in REQUEST_OPTION_NAMES else rest)[key] = value
-    return rest, options
+def call_arguments(
+    values: Mapping[str, Any], params: Any = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(endpoint parameters, request options) from a client method's `locals()`.
+
+    `params` is the endpoint's TypedDict (`ChatParams`, ...), whose keys the method lists as
+    parameters (written by `scripts/gen_signatures.py`); those left at None are left out,
+    and so are request options left at `NOT_GIVEN`.
+    """
+    keys = params.__annotations__ if params is not None else ()
+    chosen = {key: values[key] for key in keys if values[key] is not None}
+    options = {key: values[key] for key in REQUEST_OPTION_NAMES if values[key] is not NOT_GIVEN}
+    return chosen, options

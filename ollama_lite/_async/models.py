@@ -1,5 +1,5 @@
-"""The model-management endpoints of `AsyncClient`: pull, push, create, blobs, list, show,
-ps, copy, delete (a base class, so `client.py` stays about generation)."""
+"""The endpoints of `AsyncClient` that move models: pull, push, create and blob uploads (a
+base class, so `client.py` stays about the client itself)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from typing import Literal, TypeAlias, overload
 
-from typing_extensions import Unpack
+import httpx
 
 from .. import _protocol as protocol
 from .._async_backend import blob_size, file_chunks, read_image_files, sha256_file
@@ -15,14 +15,11 @@ from .._errors import RequestError, ResponseError
 from .._files import refuse_file_name_images
 from .._images import file_images
 from .._progress import PullProgress
+from .._request_options import call_arguments
 from ..types import (
-    ListResponse,
-    ProcessResponse,
     ProgressResponse,
-    ShowResponse,
-    StatusResponse,
 )
-from ..types.params import MessagesArg, OptionsArg, RequestOptions
+from ..types.params import NOT_GIVEN, CreateParams, MessagesArg, NotGiven, OptionsArg
 from .session import AsyncSession
 from .streams import AsyncStream
 
@@ -34,7 +31,7 @@ ProgressArg: TypeAlias = "bool | Callable[[ProgressResponse], object]"
 
 
 class AsyncModelEndpoints:
-    """Endpoints that manage the models stored on the server."""
+    """Endpoints that bring models to the server, or take them from it."""
 
     _session: AsyncSession
 
@@ -46,7 +43,11 @@ class AsyncModelEndpoints:
         insecure: bool = False,
         stream: Literal[False] = False,
         progress: ProgressArg = False,
-        **options: Unpack[RequestOptions],
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> ProgressResponse: ...
 
     @overload
@@ -56,7 +57,11 @@ class AsyncModelEndpoints:
         *,
         insecure: bool = False,
         stream: Literal[True],
-        **options: Unpack[RequestOptions],
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> AsyncStream[ProgressResponse]: ...
 
     @overload
@@ -67,7 +72,11 @@ class AsyncModelEndpoints:
         insecure: bool = False,
         stream: bool = False,
         progress: ProgressArg = False,
-        **options: Unpack[RequestOptions],
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> ProgressResponse | AsyncStream[ProgressResponse]: ...
 
     async def pull(
@@ -77,7 +86,11 @@ class AsyncModelEndpoints:
         insecure: bool = False,
         stream: bool = False,
         progress: ProgressArg = False,
-        **options: Unpack[RequestOptions],
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> ProgressResponse | AsyncStream[ProgressResponse]:
         """Download a model; with `stream=True`, progress per layer (keyed by `digest`).
 
@@ -85,6 +98,7 @@ class AsyncModelEndpoints:
         line per status, the layers summed on a line redrawn in place) and returns the
         final status; `progress=callable` gets each progress part instead.
         """
+        _, options = call_arguments(locals())
         if progress is False:
             call = protocol.pull(model, insecure=insecure, stream=stream)
             return await self._session.run(call, options)
@@ -114,7 +128,11 @@ class AsyncModelEndpoints:
         *,
         insecure: bool = False,
         stream: Literal[False] = False,
-        **options: Unpack[RequestOptions],
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> ProgressResponse: ...
 
     @overload
@@ -124,7 +142,11 @@ class AsyncModelEndpoints:
         *,
         insecure: bool = False,
         stream: Literal[True],
-        **options: Unpack[RequestOptions],
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> AsyncStream[ProgressResponse]: ...
 
     @overload
@@ -134,7 +156,11 @@ class AsyncModelEndpoints:
         *,
         insecure: bool = False,
         stream: bool = False,
-        **options: Unpack[RequestOptions],
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> ProgressResponse | AsyncStream[ProgressResponse]: ...
 
     async def push(
@@ -143,9 +169,14 @@ class AsyncModelEndpoints:
         *,
         insecure: bool = False,
         stream: bool = False,
-        **options: Unpack[RequestOptions],
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> ProgressResponse | AsyncStream[ProgressResponse]:
         """Upload a model (`namespace/model:tag`) to a registry."""
+        _, options = call_arguments(locals())
         call = protocol.push(model, insecure=insecure, stream=stream)
         return await self._session.run(call, options)
 
@@ -153,6 +184,7 @@ class AsyncModelEndpoints:
     async def create(
         self,
         model: str,
+        # BEGIN params generated from CreateParams by scripts/gen_signatures.py
         quantize: str | None = None,
         from_: str | None = None,
         files: Mapping[str, str] | None = None,
@@ -162,15 +194,21 @@ class AsyncModelEndpoints:
         system: str | None = None,
         parameters: OptionsArg = None,
         messages: MessagesArg = None,
+        # END generated params
         *,
         stream: Literal[False] = False,
-        **options: Unpack[RequestOptions],
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> ProgressResponse: ...
 
     @overload
     async def create(
         self,
         model: str,
+        # BEGIN params generated from CreateParams by scripts/gen_signatures.py
         quantize: str | None = None,
         from_: str | None = None,
         files: Mapping[str, str] | None = None,
@@ -180,15 +218,21 @@ class AsyncModelEndpoints:
         system: str | None = None,
         parameters: OptionsArg = None,
         messages: MessagesArg = None,
+        # END generated params
         *,
         stream: Literal[True],
-        **options: Unpack[RequestOptions],
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> AsyncStream[ProgressResponse]: ...
 
     @overload
     async def create(
         self,
         model: str,
+        # BEGIN params generated from CreateParams by scripts/gen_signatures.py
         quantize: str | None = None,
         from_: str | None = None,
         files: Mapping[str, str] | None = None,
@@ -198,14 +242,20 @@ class AsyncModelEndpoints:
         system: str | None = None,
         parameters: OptionsArg = None,
         messages: MessagesArg = None,
+        # END generated params
         *,
         stream: bool = False,
-        **options: Unpack[RequestOptions],
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> ProgressResponse | AsyncStream[ProgressResponse]: ...
 
     async def create(
         self,
         model: str,
+        # BEGIN params generated from CreateParams by scripts/gen_signatures.py
         quantize: str | None = None,
         from_: str | None = None,
         files: Mapping[str, str] | None = None,
@@ -215,37 +265,42 @@ class AsyncModelEndpoints:
         system: str | None = None,
         parameters: OptionsArg = None,
         messages: MessagesArg = None,
+        # END generated params
         *,
         stream: bool = False,
-        **options: Unpack[RequestOptions],
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> ProgressResponse | AsyncStream[ProgressResponse]:
-        """Create a model from an existing one (`from_`) or from uploaded blobs (`files`)."""
+        """Create a model from an existing one (`from_`) or from uploaded blobs (`files`).
+
+        The parameters after `model` are those of `ollama_lite.types.CreateParams`.
+        """
+        params, options = call_arguments(locals(), CreateParams)
+        messages = params.get("messages")
         refuse_file_name_images(messages)
         image_files = await read_image_files(file_images(messages))
-        call = protocol.create(
-            model,
-            quantize,
-            from_,
-            files,
-            adapters,
-            template,
-            license,
-            system,
-            parameters,
-            messages,
-            stream=stream,
-            image_files=image_files,
-        )
+        call = protocol.create(model, stream=stream, image_files=image_files, **params)
         return await self._session.run(call, options)
 
     async def create_blob(
-        self, path: str | os.PathLike[str], **options: Unpack[RequestOptions]
+        self,
+        path: str | os.PathLike[str],
+        *,
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> str:
         """Upload a file as a blob unless the server has it; return `sha256:<hex>`.
 
         The file is hashed and sent in 1 MiB pieces, so memory stays constant whatever its
         size.
         """
+        _, options = call_arguments(locals())
         size = blob_size(path)
         digest = await sha256_file(path)
         if await self.blob_exists(digest, **options):
@@ -255,8 +310,18 @@ class AsyncModelEndpoints:
         await self._session.unary(call, content=lambda: file_chunks(path), options=options)
         return digest
 
-    async def blob_exists(self, digest: str, **options: Unpack[RequestOptions]) -> bool:
+    async def blob_exists(
+        self,
+        digest: str,
+        *,
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
+    ) -> bool:
         """True when the server already has the blob `sha256:<hex>`."""
+        _, options = call_arguments(locals())
         try:
             await self._session.unary(protocol.blob_head(digest), options=options)
         except ResponseError as exc:
@@ -264,27 +329,3 @@ class AsyncModelEndpoints:
                 return False
             raise
         return True
-
-    async def list(self, **options: Unpack[RequestOptions]) -> ListResponse:
-        """Models stored on the server."""
-        return await self._session.unary(protocol.list_models(), options=options)
-
-    async def show(
-        self, model: str, *, verbose: bool | None = None, **options: Unpack[RequestOptions]
-    ) -> ShowResponse:
-        """Details of a model: parameters, template, capabilities, model_info, ..."""
-        return await self._session.unary(protocol.show(model, verbose=verbose), options=options)
-
-    async def ps(self, **options: Unpack[RequestOptions]) -> ProcessResponse:
-        """Models loaded in memory now."""
-        return await self._session.unary(protocol.ps(), options=options)
-
-    async def copy(
-        self, source: str, destination: str, **options: Unpack[RequestOptions]
-    ) -> StatusResponse:
-        """Copy a model under a new name."""
-        return await self._session.unary(protocol.copy(source, destination), options=options)
-
-    async def delete(self, model: str, **options: Unpack[RequestOptions]) -> StatusResponse:
-        """Delete a model from the server."""
-        return await self._session.unary(protocol.delete(model), options=options)

@@ -1,7 +1,7 @@
 # Generated from ollama_lite/_async/models.py by scripts/unasync.py. Do not edit: edit the
 # async source and run `python scripts/unasync.py`.
-"""The model-management endpoints of `Client`: pull, push, create, blobs, list, show,
-ps, copy, delete (a base class, so `client.py` stays about generation)."""
+"""The endpoints of `Client` that move models: pull, push, create and blob uploads (a
+base class, so `client.py` stays about the client itself)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from typing import Literal, TypeAlias, overload
 
-from typing_extensions import Unpack
+import httpx
 
 from .. import _protocol as protocol
 from .._sync_backend import blob_size, file_chunks, read_image_files, sha256_file
@@ -17,14 +17,11 @@ from .._errors import RequestError, ResponseError
 from .._files import refuse_file_name_images
 from .._images import file_images
 from .._progress import PullProgress
+from .._request_options import call_arguments
 from ..types import (
-    ListResponse,
-    ProcessResponse,
     ProgressResponse,
-    ShowResponse,
-    StatusResponse,
 )
-from ..types.params import MessagesArg, OptionsArg, RequestOptions
+from ..types.params import NOT_GIVEN, CreateParams, MessagesArg, NotGiven, OptionsArg
 from .session import Session
 from .streams import Stream
 
@@ -36,7 +33,7 @@ ProgressArg: TypeAlias = "bool | Callable[[ProgressResponse], object]"
 
 
 class ModelEndpoints:
-    """Endpoints that manage the models stored on the server."""
+    """Endpoints that bring models to the server, or take them from it."""
 
     _session: Session
 
@@ -48,7 +45,11 @@ class ModelEndpoints:
         insecure: bool = False,
         stream: Literal[False] = False,
         progress: ProgressArg = False,
-        **options: Unpack[RequestOptions],
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> ProgressResponse: ...
 
     @overload
@@ -58,7 +59,11 @@ class ModelEndpoints:
         *,
         insecure: bool = False,
         stream: Literal[True],
-        **options: Unpack[RequestOptions],
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> Stream[ProgressResponse]: ...
 
     @overload
@@ -69,7 +74,11 @@ class ModelEndpoints:
         insecure: bool = False,
         stream: bool = False,
         progress: ProgressArg = False,
-        **options: Unpack[RequestOptions],
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> ProgressResponse | Stream[ProgressResponse]: ...
 
     def pull(
@@ -79,7 +88,11 @@ class ModelEndpoints:
         insecure: bool = False,
         stream: bool = False,
         progress: ProgressArg = False,
-        **options: Unpack[RequestOptions],
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> ProgressResponse | Stream[ProgressResponse]:
         """Download a model; with `stream=True`, progress per layer (keyed by `digest`).
 
@@ -87,6 +100,7 @@ class ModelEndpoints:
         line per status, the layers summed on a line redrawn in place) and returns the
         final status; `progress=callable` gets each progress part instead.
         """
+        _, options = call_arguments(locals())
         if progress is False:
             call = protocol.pull(model, insecure=insecure, stream=stream)
             return self._session.run(call, options)
@@ -116,7 +130,11 @@ class ModelEndpoints:
         *,
         insecure: bool = False,
         stream: Literal[False] = False,
-        **options: Unpack[RequestOptions],
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> ProgressResponse: ...
 
     @overload
@@ -126,7 +144,11 @@ class ModelEndpoints:
         *,
         insecure: bool = False,
         stream: Literal[True],
-        **options: Unpack[RequestOptions],
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> Stream[ProgressResponse]: ...
 
     @overload
@@ -136,7 +158,11 @@ class ModelEndpoints:
         *,
         insecure: bool = False,
         stream: bool = False,
-        **options: Unpack[RequestOptions],
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> ProgressResponse | Stream[ProgressResponse]: ...
 
     def push(
@@ -145,9 +171,14 @@ class ModelEndpoints:
         *,
         insecure: bool = False,
         stream: bool = False,
-        **options: Unpack[RequestOptions],
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> ProgressResponse | Stream[ProgressResponse]:
         """Upload a model (`namespace/model:tag`) to a registry."""
+        _, options = call_arguments(locals())
         call = protocol.push(model, insecure=insecure, stream=stream)
         return self._session.run(call, options)
 
@@ -155,6 +186,7 @@ class ModelEndpoints:
     def create(
         self,
         model: str,
+        # BEGIN params generated from CreateParams by scripts/gen_signatures.py
         quantize: str | None = None,
         from_: str | None = None,
         files: Mapping[str, str] | None = None,
@@ -164,15 +196,21 @@ class ModelEndpoints:
         system: str | None = None,
         parameters: OptionsArg = None,
         messages: MessagesArg = None,
+        # END generated params
         *,
         stream: Literal[False] = False,
-        **options: Unpack[RequestOptions],
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> ProgressResponse: ...
 
     @overload
     def create(
         self,
         model: str,
+        # BEGIN params generated from CreateParams by scripts/gen_signatures.py
         quantize: str | None = None,
         from_: str | None = None,
         files: Mapping[str, str] | None = None,
@@ -182,15 +220,21 @@ class ModelEndpoints:
         system: str | None = None,
         parameters: OptionsArg = None,
         messages: MessagesArg = None,
+        # END generated params
         *,
         stream: Literal[True],
-        **options: Unpack[RequestOptions],
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> Stream[ProgressResponse]: ...
 
     @overload
     def create(
         self,
         model: str,
+        # BEGIN params generated from CreateParams by scripts/gen_signatures.py
         quantize: str | None = None,
         from_: str | None = None,
         files: Mapping[str, str] | None = None,
@@ -200,14 +244,20 @@ class ModelEndpoints:
         system: str | None = None,
         parameters: OptionsArg = None,
         messages: MessagesArg = None,
+        # END generated params
         *,
         stream: bool = False,
-        **options: Unpack[RequestOptions],
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> ProgressResponse | Stream[ProgressResponse]: ...
 
     def create(
         self,
         model: str,
+        # BEGIN params generated from CreateParams by scripts/gen_signatures.py
         quantize: str | None = None,
         from_: str | None = None,
         files: Mapping[str, str] | None = None,
@@ -217,37 +267,42 @@ class ModelEndpoints:
         system: str | None = None,
         parameters: OptionsArg = None,
         messages: MessagesArg = None,
+        # END generated params
         *,
         stream: bool = False,
-        **options: Unpack[RequestOptions],
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> ProgressResponse | Stream[ProgressResponse]:
-        """Create a model from an existing one (`from_`) or from uploaded blobs (`files`)."""
+        """Create a model from an existing one (`from_`) or from uploaded blobs (`files`).
+
+        The parameters after `model` are those of `ollama_lite.types.CreateParams`.
+        """
+        params, options = call_arguments(locals(), CreateParams)
+        messages = params.get("messages")
         refuse_file_name_images(messages)
         image_files = read_image_files(file_images(messages))
-        call = protocol.create(
-            model,
-            quantize,
-            from_,
-            files,
-            adapters,
-            template,
-            license,
-            system,
-            parameters,
-            messages,
-            stream=stream,
-            image_files=image_files,
-        )
+        call = protocol.create(model, stream=stream, image_files=image_files, **params)
         return self._session.run(call, options)
 
     def create_blob(
-        self, path: str | os.PathLike[str], **options: Unpack[RequestOptions]
+        self,
+        path: str | os.PathLike[str],
+        *,
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> str:
         """Upload a file as a blob unless the server has it; return `sha256:<hex>`.
 
         The file is hashed and sent in 1 MiB pieces, so memory stays constant whatever its
         size.
         """
+        _, options = call_arguments(locals())
         size = blob_size(path)
         digest = sha256_file(path)
         if self.blob_exists(digest, **options):
@@ -257,8 +312,18 @@ class ModelEndpoints:
         self._session.unary(call, content=lambda: file_chunks(path), options=options)
         return digest
 
-    def blob_exists(self, digest: str, **options: Unpack[RequestOptions]) -> bool:
+    def blob_exists(
+        self,
+        digest: str,
+        *,
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
+    ) -> bool:
         """True when the server already has the blob `sha256:<hex>`."""
+        _, options = call_arguments(locals())
         try:
             self._session.unary(protocol.blob_head(digest), options=options)
         except ResponseError as exc:
@@ -266,27 +331,3 @@ class ModelEndpoints:
                 return False
             raise
         return True
-
-    def list(self, **options: Unpack[RequestOptions]) -> ListResponse:
-        """Models stored on the server."""
-        return self._session.unary(protocol.list_models(), options=options)
-
-    def show(
-        self, model: str, *, verbose: bool | None = None, **options: Unpack[RequestOptions]
-    ) -> ShowResponse:
-        """Details of a model: parameters, template, capabilities, model_info, ..."""
-        return self._session.unary(protocol.show(model, verbose=verbose), options=options)
-
-    def ps(self, **options: Unpack[RequestOptions]) -> ProcessResponse:
-        """Models loaded in memory now."""
-        return self._session.unary(protocol.ps(), options=options)
-
-    def copy(
-        self, source: str, destination: str, **options: Unpack[RequestOptions]
-    ) -> StatusResponse:
-        """Copy a model under a new name."""
-        return self._session.unary(protocol.copy(source, destination), options=options)
-
-    def delete(self, model: str, **options: Unpack[RequestOptions]) -> StatusResponse:
-        """Delete a model from the server."""
-        return self._session.unary(protocol.delete(model), options=options)

@@ -35,13 +35,16 @@ from .models import (
     VersionResponse,
 )
 from .params import (
+    NOT_GIVEN,
     OPTION_NAMES,
     ChatCallParams,
     ChatParams,
+    CreateParams,
     EmbeddingsParams,
     EmbedParams,
     GenerateCallParams,
     GenerateParams,
+    NotGiven,
     RequestOptions,
 )
 from .systemone import (
@@ -67,12 +70,14 @@ from .web import (
 )
 
 __all__ = [
+    "NOT_GIVEN",
     "OPTION_NAMES",
     "ChatCallParams",
     "ChatParams",
     "ChatRequest",
     "ChatResponse",
     "CopyRequest",
+    "CreateParams",
     "CreateRequest",
     "DeleteRequest",
     "EmbedParams",
@@ -90,6 +95,7 @@ __all__ = [
     "Message",
     "ModelDetails",
     "ModelSummary",
+    "NotGiven",
     "Options",
     "ProcessResponse",
     "ProgressResponse",

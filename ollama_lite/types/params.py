@@ -1,9 +1,11 @@
 """The keyword parameters of each endpoint, written once.
 
-`Client`, `AsyncClient` and the request builders take these as `**params: Unpack[...]`, so a
-new parameter is one key here (plus its field in the request Struct and one line in the
-builder); type checkers and IDEs list the keys in the methods' signatures. The LangChain
-adapter and user code can use them to type their own wrappers.
+The request builders (`ollama_lite._protocol`) take these as `**params: Unpack[...]`; the
+methods of `Client` and `AsyncClient` list them as explicit parameters (so `help()`, IDE
+signature help and completion show each one), written between marker comments by
+`scripts/gen_signatures.py` from the classes here. A new parameter is one key here, its
+field in the request Struct and one line in the builder, then running the script. User code
+can use them to type its own wrappers.
 
 `OPTION_NAMES` lists the model options (`Options` fields), for code that picks options out
 of other settings.
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
+from typing import TYPE_CHECKING, Any, Final, TypeAlias, TypedDict
 
 import httpx
 import msgspec
@@ -27,6 +29,7 @@ __all__ = [
     "OPTION_NAMES",
     "ChatCallParams",
     "ChatParams",
+    "CreateParams",
     "EmbedParams",
     "EmbeddingsParams",
     "FormatArg",
@@ -36,6 +39,8 @@ __all__ = [
     "ImagesArg",
     "KeepAliveArg",
     "MessagesArg",
+    "NOT_GIVEN",
+    "NotGiven",
     "OptionsArg",
     "RequestOptions",
     "ThinkArg",
@@ -54,6 +59,26 @@ ThinkArg: TypeAlias = "bool | str | None"
 KeepAliveArg: TypeAlias = "float | str | Any | None"
 ImageArg: TypeAlias = "str | bytes | bytearray | memoryview | os.PathLike[str] | Image"
 ImagesArg: TypeAlias = "Sequence[ImageArg] | None"
+
+
+class NotGiven:
+    """The type of `NOT_GIVEN`, the default of the per-call options (`RequestOptions`): the
+    client's own setting applies (`timeout=None` means "wait forever", so None cannot)."""
+
+    __slots__ = ()
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+    def __reduce__(self) -> str:
+        return "NOT_GIVEN"
+
+
+#: A per-call option left out: the client's setting applies.
+NOT_GIVEN: Final = NotGiven()
 
 
 class ChatParams(TypedDict, total=False):
@@ -97,6 +122,26 @@ class GenerateParams(TypedDict, total=False):
     steps: int | None
 
 
+class CreateParams(TypedDict, total=False):
+    """Parameters of `create` besides `model` and `stream`, in the order the client takes
+    them by position (as the official package does).
+
+    `from_` names an existing model, `files` and `adapters` map file names to uploaded blob
+    digests (`sha256:<hex>`), `parameters` are model options, `messages` a conversation
+    to start from; `create` needs `from_` or `files`.
+    """
+
+    quantize: str | None
+    from_: str | None
+    files: Mapping[str, str] | None
+    adapters: Mapping[str, str] | None
+    template: str | None
+    license: str | Sequence[str] | None
+    system: str | None
+    parameters: OptionsArg
+    messages: MessagesArg
+
+
 class EmbedParams(TypedDict, total=False):
     """Parameters of `embed` besides `model` and `input` (the client also takes them by
     position, as the official package does)."""
@@ -115,7 +160,8 @@ class EmbeddingsParams(TypedDict, total=False):
 
 
 class RequestOptions(TypedDict, total=False):
-    """Per-call settings every endpoint method takes (and `client.with_options()`).
+    """Per-call settings every endpoint method takes (and `client.with_options()`); a key
+    left out (or `NOT_GIVEN`) keeps the client's setting.
 
     `timeout`: seconds, an `httpx.Timeout`, or None to wait forever (else the client's);
     `max_retries`: retries of this call (else the client's); `headers`: added to the

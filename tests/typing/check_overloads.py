@@ -16,7 +16,7 @@ from ollama_lite import (
     Stream,
     SystemOneResponse,
 )
-from ollama_lite.types import ChatParams
+from ollama_lite.types import NOT_GIVEN, ChatParams
 
 
 def sync_calls(client: Client, flag: bool) -> None:
@@ -49,6 +49,11 @@ def sync_calls(client: Client, flag: bool) -> None:
     assert_type(client.generate("m", "p", stream=True).collect(), GenerateResponse)
     assert_type(client.pull("m", progress=True), ProgressResponse)
     assert_type(client.systemone("m", "s", {}), SystemOneResponse)
+    # The parameters are explicit (generated from the TypedDicts): by position where the
+    # official package takes them so, NOT_GIVEN for "the client's setting".
+    assert_type(client.create("m", None, "base", stream=True), Stream[ProgressResponse])
+    assert_type(client.embed("m", "x", True, None, "5m", 8), EmbedResponse)
+    assert_type(client.chat("m", [], timeout=NOT_GIVEN, headers=NOT_GIVEN), ChatResponse)
     assert_type(ollama_lite.systemone("m", "s", {}), SystemOneResponse)
 
 
