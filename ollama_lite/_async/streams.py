@@ -124,9 +124,16 @@ class AsyncStream(Generic[T]):
         return collector.result()
 
     async def aclose(self) -> None:
-        """Close the HTTP response (and with it the server's generation)."""
-        await self._parts.aclose()
-        await close_response(self._response)
+        """Close the HTTP response (and with it the server's generation).
+
+        Safe while another task or thread iterates the stream (a "stop" button): the
+        response is closed first, so the reader's read fails with `StreamInterrupted`.
+        """
+        try:
+            await close_response(self._response)
+        finally:
+            if not self._parts.ag_running:  # else the reader is inside it: it ends there
+                await self._parts.aclose()
 
     close = aclose  # async alias: `close` works on both streams
 

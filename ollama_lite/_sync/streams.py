@@ -126,9 +126,16 @@ class Stream(Generic[T]):
         return collector.result()
 
     def close(self) -> None:
-        """Close the HTTP response (and with it the server's generation)."""
-        self._parts.close()
-        close_response(self._response)
+        """Close the HTTP response (and with it the server's generation).
+
+        Safe while another task or thread iterates the stream (a "stop" button): the
+        response is closed first, so the reader's read fails with `StreamInterrupted`.
+        """
+        try:
+            close_response(self._response)
+        finally:
+            if not self._parts.gi_running:  # else the reader is inside it: it ends there
+                self._parts.close()
 
     # (the async twin also has an alias here)
 

@@ -19,7 +19,7 @@ import trio
 import trio.lowlevel
 from _rawserver import no_client_sockets
 
-from ollama_lite import AsyncClient, Client
+from ollama_lite import AsyncClient, Client, StreamClosedError, StreamInterrupted
 from ollama_lite.testing import FakeOllama, Fault
 
 MSGS = [{"role": "user", "content": "hi"}]
@@ -58,7 +58,8 @@ def test_break_inside_with(endless: FakeOllama, client: Client) -> None:
             if count == 10:
                 break
     assert server_saw_disconnect(endless)
-    assert list(stream) == []  # a closed stream is over
+    with pytest.raises(StreamClosedError):  # a closed stream is over
+        list(stream)
     assert client.version().version  # the client is fine
 
 
@@ -278,3 +279,54 @@ def test_trio_cancel_scopes(endless: FakeOllama) -> None:
 
     trio.run(main)
     assert no_client_sockets(endless.port)
+
+
+@pytest.mark.anyio
+async def test_async_close_from_another_task_stops_the_reader(endless: FakeOllama) -> None:
+    # The "stop button": one task reads, another closes the stream.
+    async with AsyncClient(endless.url, max_retries=0) as client:
+        stream = await client.chat(MODEL, MSGS, stream=True)
+        received: list[object] = []
+        errors: list[BaseException] = []
+        first = anyio.Event()
+
+        async def read() -> None:
+            try:
+                async for part in stream:
+                    received.append(part)
+                    first.set()
+            except StreamInterrupted as exc:
+                errors.append(exc)
+
+        with anyio.fail_after(10):
+            async with anyio.create_task_group() as tasks:
+                tasks.start_soon(read)
+                await first.wait()
+                await stream.aclose()
+        assert received and len(errors) <= 1
+        assert server_saw_disconnect(endless)
+        assert (await client.version()).version
+
+
+def test_close_from_another_thread_stops_the_reader(endless: FakeOllama, client: Client) -> None:
+    stream = client.chat(MODEL, MSGS, stream=True)
+    received: list[object] = []
+    errors: list[BaseException] = []
+    first = threading.Event()
+
+    def read() -> None:
+        try:
+            for part in stream:
+                received.append(part)
+                first.set()
+        except BaseException as exc:
+            errors.append(exc)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    assert first.wait(10)
+    stream.close()
+    reader.join(10)
+    assert not reader.is_alive() and received
+    assert len(errors) <= 1 and all(isinstance(e, StreamInterrupted) for e in errors), errors
+    assert server_saw_disconnect(endless)
