@@ -353,6 +353,24 @@ def test_single_image_instead_of_list(
     rejected(router, lambda: client.generate("llava", "hi", images=images), "list")  # type: ignore[arg-type]
 
 
+def test_images_from_a_one_pass_iterable_are_refused_clearly(
+    router: respx.MockRouter, client: Client, tmp_path: Path
+) -> None:
+    # A generator of paths would be consumed by the scan for image files: refused by name.
+    picture = tmp_path / "a.png"
+    picture.write_bytes(b"png")
+    rejected(
+        router,
+        lambda: client.generate("llava", "hi", images=(p for p in [picture])),  # type: ignore[arg-type]
+        "images must be a list or tuple",
+        "generator",
+    )
+    message = {"role": "user", "content": "hi", "images": iter([picture])}
+    rejected(router, lambda: client.chat("llava", [message]), "messages[0].images", "list")
+    client.generate("llava", "hi", images=(picture,))  # a tuple is read and sent
+    assert router.calls.call_count == 1
+
+
 def test_image_of_wrong_type(router: respx.MockRouter, client: Client) -> None:
     rejected(router, lambda: client.generate("llava", "hi", images=[42]), "images[0]", "int")  # type: ignore[list-item]
 
