@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import httpx
 
 from .. import _protocol as protocol
-from .._async_backend import LoopHttpClients, sleep
+from .._async_backend import LoopHttpClients, close_response, sleep
 from .._compat.httpcore_linear_pool import default_transport
 from .._config import (
     TRANSPORT_SETTINGS,
@@ -177,7 +177,7 @@ class AsyncSession:
             try:
                 body = await self._read_error_body(response)
             finally:
-                await response.aclose()
+                await close_response(response)
             attempt += 1
             delay = retry.delay_for_status(attempt, response.status_code, response.headers)
             if delay is None:
@@ -242,7 +242,7 @@ class AsyncSession:
             where = call.base_url or self.host.base_url
             raise protocol.transport_error(exc, where, started=True) from exc
         finally:
-            await response.aclose()
+            await close_response(response)
         return protocol.decode_body(call, body)
 
     async def stream(

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import httpx
 
 from .. import _protocol as protocol
-from .._sync_backend import SingleHttpClient, sleep
+from .._sync_backend import SingleHttpClient, close_response, sleep
 from .._compat.httpcore_linear_pool import default_transport
 from .._config import (
     TRANSPORT_SETTINGS,
@@ -179,7 +179,7 @@ class Session:
             try:
                 body = self._read_error_body(response)
             finally:
-                response.close()
+                close_response(response)
             attempt += 1
             delay = retry.delay_for_status(attempt, response.status_code, response.headers)
             if delay is None:
@@ -244,7 +244,7 @@ class Session:
             where = call.base_url or self.host.base_url
             raise protocol.transport_error(exc, where, started=True) from exc
         finally:
-            response.close()
+            close_response(response)
         return protocol.decode_body(call, body)
 
     def stream(

@@ -11,9 +11,11 @@ from __future__ import annotations
 import asyncio
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import anyio
+import anyio.lowlevel
+import httpx
 import pytest
 import trio
 import trio.lowlevel
@@ -330,3 +332,32 @@ def test_close_from_another_thread_stops_the_reader(endless: FakeOllama, client:
     assert not reader.is_alive() and received
     assert len(errors) <= 1 and all(isinstance(e, StreamInterrupted) for e in errors), errors
     assert server_saw_disconnect(endless)
+
+
+class _SlowToCloseBody(httpx.AsyncByteStream):
+    """A body that sends a little, then hangs; closing it takes an await (as a socket's does)."""
+
+    def __init__(self) -> None:
+        self.closed = False
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield b'{"vers'
+        await anyio.sleep_forever()
+
+    async def aclose(self) -> None:
+        await anyio.lowlevel.checkpoint()
+        self.closed = True
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("status", [200, 500])
+async def test_a_cancelled_unary_call_still_closes_its_response(status: int) -> None:
+    # Cancelled while reading a reply (200) or an error body (500): the close is shielded,
+    # so the connection is released even though the task is being cancelled.
+    body = _SlowToCloseBody()
+    transport = httpx.MockTransport(lambda request: httpx.Response(status, stream=body))
+    async with AsyncClient("http://127.0.0.1:9", transport=transport, max_retries=0) as client:
+        with anyio.move_on_after(0.2) as scope:
+            await client.version()
+        assert scope.cancelled_caught
+        assert body.closed
