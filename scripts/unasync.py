@@ -59,6 +59,7 @@ RULES: list[tuple[str, str]] = [
     (r"\baiter_bytes\b", "iter_bytes"),
     (r"\bAn asynchronous client\b", "A synchronous client"),
     (r" \(runs on asyncio and trio\)", ""),
+    (r", or a cancellation\)", ")"),
 ]
 _COMPILED = [(re.compile(pattern), replacement) for pattern, replacement in RULES]
 

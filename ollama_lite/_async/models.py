@@ -301,7 +301,7 @@ class AsyncModelEndpoints:
         size.
         """
         _, options = call_arguments(locals())
-        size = blob_size(path)
+        size = await blob_size(path)
         digest = await sha256_file(path)
         if await self.blob_exists(digest, **options):
             return digest

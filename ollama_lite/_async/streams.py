@@ -1,8 +1,8 @@
 """`AsyncStream`: an iterator over a streamed response that owns its HTTP connection.
 
 A stream closes its response when it is exhausted, when an error is raised (an error line
-from the server, a broken connection, or an exception such as cancellation or
-KeyboardInterrupt while waiting for data), when it leaves a `with` block, on `close()`, and
+from the server, a broken connection, or an exception such as KeyboardInterrupt while
+waiting for data, or a cancellation), when it leaves a `with` block, on `close()`, and
 when it is dropped: the parts come from a generator that holds the response but not the
 stream, and the stream starts it at once, so a dropped stream's generator is finalised,
 which closes the response.
@@ -60,6 +60,11 @@ async def _parts(
 def _finished(parts: Any) -> bool:
     """True once the parts generator ended or was closed (its frame is gone)."""
     return parts.ag_frame is None
+
+
+def _running(parts: Any) -> bool:
+    """True while a reader is inside the parts generator (another task or thread)."""
+    return bool(parts.ag_running)
 
 
 class AsyncStream(Generic[T]):
@@ -132,7 +137,7 @@ class AsyncStream(Generic[T]):
         try:
             await close_response(self._response)
         finally:
-            if not self._parts.ag_running:  # else the reader is inside it: it ends there
+            if not _running(self._parts):  # else the reader is inside it: it ends there
                 await self._parts.aclose()
 
     close = aclose  # async alias: `close` works on both streams

@@ -3,8 +3,8 @@
 """`Stream`: an iterator over a streamed response that owns its HTTP connection.
 
 A stream closes its response when it is exhausted, when an error is raised (an error line
-from the server, a broken connection, or an exception such as cancellation or
-KeyboardInterrupt while waiting for data), when it leaves a `with` block, on `close()`, and
+from the server, a broken connection, or an exception such as KeyboardInterrupt while
+waiting for data), when it leaves a `with` block, on `close()`, and
 when it is dropped: the parts come from a generator that holds the response but not the
 stream, and the stream starts it at once, so a dropped stream's generator is finalised,
 which closes the response.
@@ -62,6 +62,11 @@ def _parts(
 def _finished(parts: Any) -> bool:
     """True once the parts generator ended or was closed (its frame is gone)."""
     return parts.gi_frame is None
+
+
+def _running(parts: Any) -> bool:
+    """True while a reader is inside the parts generator (another task or thread)."""
+    return bool(parts.gi_running)
 
 
 class Stream(Generic[T]):
@@ -134,7 +139,7 @@ class Stream(Generic[T]):
         try:
             close_response(self._response)
         finally:
-            if not self._parts.gi_running:  # else the reader is inside it: it ends there
+            if not _running(self._parts):  # else the reader is inside it: it ends there
                 self._parts.close()
 
     # (the async twin also has an alias here)

@@ -39,6 +39,7 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 
 from ollama_lite import ChatResponse, GenerateResponse, Logprob, Message, Options, ToolCall
 
+from ..types.params import OPTION_NAMES
 from ._common import SAMPLING_FIELDS, field_options
 
 if TYPE_CHECKING:
@@ -65,8 +66,6 @@ __all__ = [
 
 log = logging.getLogger("ollama_lite.langchain")
 
-#: Every option name the server knows; per-call keyword arguments with these names go there.
-OPTION_NAMES = frozenset(Options.__struct_fields__)
 _IGNORED = frozenset(
     {
         "stream",
