@@ -192,3 +192,22 @@ __all__ = [
     "web_fetch",
     "web_search",
 ]
+
+
+def _present_as_ollama_lite(namespace: dict[str, object]) -> None:
+    """Exports defined in private modules say `ollama_lite.X` in reprs and tracebacks
+    (`ollama_lite.ResponseError`, not `ollama_lite._errors.ResponseError`), as httpx does.
+
+    msgspec Structs and dataclasses keep their module: msgspec, pydantic and `typing` resolve
+    their field annotations in it. Their modules (`ollama_lite.types.*`) are public anyway.
+    """
+    for name in __all__:
+        value = namespace[name]
+        if not callable(value) or not getattr(value, "__module__", "").startswith("ollama_lite._"):
+            continue
+        if hasattr(value, "__struct_fields__") or hasattr(value, "__dataclass_fields__"):
+            continue
+        value.__module__ = __name__
+
+
+_present_as_ollama_lite(globals())
