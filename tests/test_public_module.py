@@ -67,3 +67,15 @@ def test_rewritten_classes_still_resolve_their_annotations() -> None:
         if isinstance(value, type) and value.__module__ == "ollama_lite":
             typing.get_type_hints(value)
     assert "message" in typing.get_type_hints(ChatResponse)
+
+
+def test_hot_response_types_skip_the_collector_and_user_dict_types_do_not() -> None:
+    import gc
+
+    from ollama_lite.types import ToolCallFunction
+
+    chunk = ChatResponse(model="m", message=ollama_lite.Message(role="assistant"), done=False)
+    assert not gc.is_tracked(chunk) and not gc.is_tracked(chunk.message)
+    function = ToolCallFunction(name="f", arguments={})
+    call = ollama_lite.ToolCall(function=function)
+    assert gc.is_tracked(function) and gc.is_tracked(call)

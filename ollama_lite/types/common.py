@@ -32,7 +32,13 @@ __all__ = [
 ]
 
 
-class ToolCallFunction(SubscriptableStruct, gc=False):
+# Garbage collection: response types are built per streamed part and hold only strings,
+# numbers and lists of them, so they skip the collector (`gc=False`, less work per part).
+# Types whose fields hold user-supplied containers (`arguments` dicts) stay tracked, so a
+# reference cycle through them is still collected.
+
+
+class ToolCallFunction(SubscriptableStruct):
     """The function a model asked to call: its name and arguments (a JSON object)."""
 
     name: str
@@ -42,7 +48,7 @@ class ToolCallFunction(SubscriptableStruct, gc=False):
     index: int | None = None
 
 
-class ToolCall(SubscriptableStruct, gc=False):
+class ToolCall(SubscriptableStruct):
     """One tool call in an assistant message. `id` is set by newer servers."""
 
     function: ToolCallFunction
@@ -54,6 +60,8 @@ class ToolCall(SubscriptableStruct, gc=False):
 ToolCall.Function = ToolCallFunction
 
 
+# Untracked: one per streamed chat part. A cycle through a Message needs user code to put
+# the message inside its own fields; its tool calls (user dicts) are tracked themselves.
 class Message(SubscriptableStruct, gc=False):
     """A chat message, sent and received.
 
