@@ -264,7 +264,7 @@ def tools_arg(tools: object) -> list[dict[str, Any]] | None:
         return None
     if isinstance(tools, (str, bytes, Mapping)) or not isinstance(tools, Sequence):
         raise RequestError("tools must be a list of dicts, Tool objects or functions")
-    from ._tools import function_to_tool, normalize_tool  # imported on first use
+    from ._tool_schema import function_to_tool, normalize_tool  # imported on first use
 
     result: list[dict[str, Any]] = []
     for i, tool in enumerate(tools):

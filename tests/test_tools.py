@@ -12,7 +12,7 @@ import msgspec
 import pytest
 from typing_extensions import NotRequired, Required
 
-from ollama_lite._tools import function_to_tool, normalize_tool
+from ollama_lite._tool_schema import function_to_tool, normalize_tool
 
 try:  # tests/ may or may not be a package
     from tests import _tool_fixtures as fixtures
