@@ -19,7 +19,7 @@ import trio
 import trio.lowlevel
 from _rawserver import no_client_sockets
 
-from ollama_lite import AsyncClient, Client
+from ollama_lite import AsyncClient, Client, StreamClosedError
 from ollama_lite.testing import FakeOllama, Fault
 
 MSGS = [{"role": "user", "content": "hi"}]
@@ -58,7 +58,8 @@ def test_break_inside_with(endless: FakeOllama, client: Client) -> None:
             if count == 10:
                 break
     assert server_saw_disconnect(endless)
-    assert list(stream) == []  # a closed stream is over
+    with pytest.raises(StreamClosedError):
+        list(stream)  # a closed stream is over: iterating it again is a mistake
     assert client.version().version  # the client is fine
 
 
