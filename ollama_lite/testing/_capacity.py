@@ -5,6 +5,11 @@ except embedding-only models, which always run in one slot (``server/sched.go``)
 requests wait their turn (first come, first served) and a server with ``OLLAMA_MAX_QUEUE``
 requests already waiting answers 503 ``server busy, please try again.  maximum pending
 requests exceeded`` with no ``Retry-After``.
+
+Where the fake is stricter than Ollama: the fake applies ``max_queue`` to every waiting request.
+Real Ollama bounds only requests waiting for its scheduler (a model still loading); requests
+for an already-loaded model wait on the runner's slots without limit and never get that 503
+(ollama/ollama#7758).
 """
 
 from __future__ import annotations
@@ -29,10 +34,16 @@ class Capacity:
     ``completion`` capability (an embedding model) always has one slot, as in Ollama. ``None``
     (the default) means no limit at all. ``max_queue``: requests allowed to wait for a slot,
     across the server; one more is answered 503 at once. ``None`` means no limit; ``0`` refuses
-    any request that finds its model's slots busy. ``request_seconds``: time each request
-    holds its slot for, on chat, generate and both embedding routes; ``embed_seconds_per_text``:
-    extra time per input text on the embedding routes. Generation time per token is the
-    server's ``token_delay`` (also spent holding the slot, streamed or not).
+    any request that finds its model's slots busy. This is stricter than real Ollama, whose
+    ``OLLAMA_MAX_QUEUE`` only bounds requests waiting for its scheduler (a model loading):
+    requests for an already-loaded model queue on its slots without limit, so real Ollama
+    rarely answers this 503 in steady state (ollama/ollama#7758). Use ``max_queue`` to test a
+    client's handling of 503 (as during a load burst); use ``None`` to model a loaded model.
+
+    ``request_seconds``: time each request holds its slot for, on chat, generate and both
+    embedding routes; ``embed_seconds_per_text``: extra time per input text on the embedding
+    routes. Generation time per token is the server's ``token_delay`` (also spent holding the
+    slot, streamed or not).
     """
 
     num_parallel: int | None = None

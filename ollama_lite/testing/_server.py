@@ -9,9 +9,9 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from types import TracebackType
+from typing import TypeVar
 
 import anyio.to_thread
-import uvicorn
 
 from ._app import FakeOllamaApp
 from ._capacity import Capacity
@@ -20,7 +20,9 @@ from ._models import FakeModel, builtin_models
 from ._names import name_key
 from ._state import RecordedRequest, Settings, State
 from ._stats import ServerStats
-from ._uvicorn import THREAD_PREFIX, Server, bind, call_on_loop, install_log_filter
+from ._uvicorn import THREAD_PREFIX, Server, bind, call_on_loop, install_log_filter, quiet_config
+
+T = TypeVar("T")
 
 
 class FakeOllama:
@@ -42,7 +44,8 @@ class FakeOllama:
 
     Capacity (all off by default: unlimited and instant): ``num_parallel`` slots per chat
     model (embedding models get one, as in Ollama), ``max_queue`` requests waiting beyond
-    which it answers Ollama's 503, ``request_seconds`` and ``embed_seconds_per_text`` of
+    which it answers Ollama's 503 (stricter than Ollama, which queues requests for an
+    already-loaded model without limit), ``request_seconds`` and ``embed_seconds_per_text`` of
     simulated work; ``token_delay`` is the time per generated token. See :class:`Capacity`.
     Faults that kill it: :meth:`kill`, :meth:`revive`, :meth:`drop_connections`; what it did:
     :meth:`stats`.
@@ -156,18 +159,7 @@ class FakeOllama:
             started.set()
 
     async def _serve(self, sock: socket.socket, started: threading.Event) -> None:
-        config = uvicorn.Config(
-            self._app,
-            lifespan="off",
-            access_log=False,
-            log_config=None,
-            log_level=None,
-            server_header=False,
-            proxy_headers=False,
-            ws="none",
-            timeout_keep_alive=int(self._keep_alive_timeout),
-            timeout_graceful_shutdown=1,
-        )
+        config = quiet_config(self._app, self._keep_alive_timeout)
         server = Server(config, started, self._host, self._port, self._state.counters)
         self._server = server
         self._loop = asyncio.get_running_loop()
@@ -255,8 +247,8 @@ class FakeOllama:
             state.requests.clear()
             state.cancelled_streams = state.cancelled_requests = 0
             state.clients.clear()
-        state.counters.reset()
-        state.scheduler.configure(self._capacity)
+        self._in_loop(state.counters.reset)
+        self._in_loop(lambda: state.scheduler.configure(self._capacity))
         self._faults.clear()
 
     # -- requests --------------------------------------------------------------------------
@@ -344,15 +336,19 @@ class FakeOllama:
 
     @capacity.setter
     def capacity(self, value: Capacity) -> None:
-        self._state.scheduler.configure(value)
+        self._in_loop(lambda: self._state.scheduler.configure(value))
 
     def stats(self) -> ServerStats:
         """What the server did since it was built (or since :meth:`reset`/:meth:`reset_stats`)."""
-        return self._state.counters.snapshot()
+        return self._in_loop(self._state.counters.snapshot)
 
     def reset_stats(self) -> None:
         """Zero the statistics (maxima restart from what is running now)."""
-        self._state.counters.reset()
+        self._in_loop(self._state.counters.reset)
+
+    def _in_loop(self, action: Callable[[], T]) -> T:
+        """Run ``action`` on the server's loop, where counters and slots change; else here."""
+        return call_on_loop(self._loop, self._thread, action, or_here=True)
 
     @property
     def accepting(self) -> bool:
@@ -366,13 +362,18 @@ class FakeOllama:
         With ``drop_connections`` (the default) every open connection is cut as well:
         in-flight requests and streams see the connection drop. Without it, requests in flight
         finish and their connections then close. ``revive_after`` brings the server back on
-        the same port after that many seconds (see :meth:`revive`). State and statistics are
-        kept. The thread keeps running: :attr:`running` stays True, :attr:`accepting` is False.
+        the same port after that many seconds (see :meth:`revive`); a later kill or revive
+        cancels that. State and statistics are kept. The thread keeps running: :attr:`running`
+        stays True, :attr:`accepting` is False.
         """
         self._on_loop(lambda server: server.kill(drop_connections, revive_after))
 
     def revive(self) -> None:
-        """Listen again on the same port after :meth:`kill` (start it if it was stopped)."""
+        """Listen again on the same port after :meth:`kill` (start it if it was stopped).
+
+        Cancels a pending ``revive_after``. Raises RuntimeError when the port cannot be bound
+        again (another socket took it); the server then stays down (see :attr:`revive_error`).
+        """
         if not self.running:
             self.start()
             return
@@ -380,21 +381,25 @@ class FakeOllama:
         if server is None or loop is None:
             raise RuntimeError("FakeOllama is not running")
         if threading.current_thread() is self._thread:  # called from a handler: no waiting
-            loop.create_task(server.relisten())
+            server.revive_soon()
             return
         asyncio.run_coroutine_threadsafe(server.relisten(), loop).result(10)
 
+    @property
+    def revive_error(self) -> RuntimeError | None:
+        """Why the last revive (``revive_after`` included) failed; None once listening again."""
+        server = self._server
+        return server.revive_error if server is not None else None
+
     def drop_connections(self) -> int:
         """Cut every open connection now (keep listening); returns how many were cut."""
-        result: list[int] = []
-        self._on_loop(lambda server: result.append(server.drop(None)))
-        return result[0]
+        return self._on_loop(lambda server: server.drop(None))
 
-    def _on_loop(self, action: Callable[[Server], None]) -> None:
-        server, loop = self._server, self._loop
-        if server is None or loop is None or not self.running:
+    def _on_loop(self, action: Callable[[Server], T]) -> T:
+        server = self._server
+        if server is None or not self.running:
             raise RuntimeError("FakeOllama is not running")
-        call_on_loop(loop, self._thread, lambda: action(server))
+        return call_on_loop(self._loop, self._thread, lambda: action(server))
 
 
 def _wait(predicate: Callable[[], bool], timeout: float) -> bool:

@@ -31,7 +31,12 @@ class ServerStats:
 
 
 class Counters:
-    """Mutable statistics, written on the server's loop, read as :class:`ServerStats`."""
+    """Mutable statistics, read as :class:`ServerStats`.
+
+    Only the server's loop touches them: handlers write without locking, and
+    :class:`FakeOllama` runs :meth:`reset` and :meth:`snapshot` on the loop too, so a reset
+    cannot land in the middle of an update. The lock serves callers while no loop runs.
+    """
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
