@@ -84,7 +84,7 @@ def _refuse_in(images: object, where: str) -> None:
             shown = text if len(text) <= 80 else text[:77] + "..."
             raise RequestError(
                 f"{where}[{i}] is a string naming the file {shown!r}: strings are never opened "
-                f"as image files. To send the file, pass pathlib.Path({shown!r}) (or its bytes)"
+                f"as files. To send the file, pass pathlib.Path({shown!r}) (or its bytes)"
             )
 
 

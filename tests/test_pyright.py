@@ -78,10 +78,7 @@ def test_public_types_are_complete(tmp_path: Path) -> None:
         check=False,
     )
     report = json.loads(result.stdout)["typeCompleteness"]
-    incomplete = [
-        symbol["name"]
-        for symbol in report["symbols"]
-        if not symbol["isTypeKnown"] and not symbol["name"].startswith("ollama_lite.langchain")
-    ]
+    incomplete = [symbol["name"] for symbol in report["symbols"] if not symbol["isTypeKnown"]]
     assert incomplete == []
     assert report["exportedSymbolCounts"]["withUnknownType"] == 0
+    assert report["completenessScore"] == 1

@@ -7,8 +7,13 @@ switch by changing the import:
 from ollama_lite.langchain import ChatOllama, OllamaLLM, OllamaEmbeddings
 ```
 
+Users of the deprecated `langchain_community.embeddings.OllamaEmbeddings` switch with
+`from ollama_lite.langchain.community import OllamaEmbeddings` (same constructor, same
+requests, same vectors; faster).
+
 Needs langchain-core: `pip install "ollama-lite[langchain]"`. Each class is imported on
 first access, so using only the embeddings does not import LangChain's chat-model stack.
+`__version__` is ollama_lite's version (the adapter ships with it).
 """
 
 from __future__ import annotations
@@ -16,19 +21,21 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from ollama_lite import __version__
+
 _INSTALL = 'ollama_lite.langchain needs langchain-core: pip install "ollama-lite[langchain]"'
 
 try:
     import langchain_core  # noqa: F401
-except ImportError as exc:  # pragma: no cover - exercised in a subprocess
-    raise ImportError(_INSTALL) from exc
+except ImportError as _missing:  # pragma: no cover - exercised in a subprocess
+    raise ImportError(_INSTALL) from _missing
 
 if TYPE_CHECKING:
     from .chat_models import ChatOllama
     from .embeddings import OllamaEmbeddings
     from .llms import OllamaLLM
 
-__all__ = ["ChatOllama", "OllamaEmbeddings", "OllamaLLM"]
+__all__ = ["ChatOllama", "OllamaEmbeddings", "OllamaLLM", "__version__"]
 
 _MODULES = {
     "ChatOllama": ".chat_models",

@@ -110,7 +110,8 @@ class SubscriptableStruct(msgspec.Struct, omit_defaults=True, kw_only=True):
         return data
 
     def model_dump_json(self) -> str:
-        """The JSON text of this object (the wire form)."""
+        """The JSON text of this object as the server sends it: wire names, and fields left
+        at their defaults omitted (use `model_dump()` for every field)."""
         return msgspec.json.encode(self).decode()
 
 

@@ -60,8 +60,8 @@ def test_break_inside_with(endless: FakeOllama, client: Client) -> None:
             if count == 10:
                 break
     assert server_saw_disconnect(endless)
-    with pytest.raises(StreamClosedError):  # a closed stream is over
-        list(stream)
+    with pytest.raises(StreamClosedError):
+        list(stream)  # a closed stream is over: iterating it again is a mistake
     assert client.version().version  # the client is fine
 
 
