@@ -31,7 +31,12 @@ __all__ = [
     "sleep",
 ]
 
-blob_size = _files.blob_size
+
+async def blob_size(path: str | os.PathLike[str]) -> int:
+    """The size of a file to upload, read in a worker thread (`os.stat` can block)."""
+    import anyio.to_thread
+
+    return await anyio.to_thread.run_sync(_files.blob_size, path)
 
 
 async def sleep(seconds: float) -> None:

@@ -37,6 +37,7 @@ __all__ = [
     "user_agent",
     "RetryPolicy",
     "auth_headers",
+    "not_the_server_root",
 ]
 
 
@@ -184,3 +185,22 @@ def parse_retry_after(value: str | None) -> float | None:
     if math.isnan(seconds) or math.isinf(seconds):
         return None
     return max(0.0, seconds)
+
+
+_API_SUFFIXES = ("/v1", "/api")
+
+
+def not_the_server_root(base_url: str, path: str) -> str | None:
+    """For a 404 from `base_url + path`: a hint when the host names an API path, else None.
+
+    `http://host:11434/v1` (from OpenAI-compatible set-ups) or `.../api/` make every request
+    go to `/v1/api/chat` or `/api/api/chat`, which Ollama does not know.
+    """
+    trimmed = base_url.rstrip("/")
+    for suffix in _API_SUFFIXES:
+        if trimmed.lower().endswith(suffix):
+            return (
+                f"the host should be the server's root ({trimmed[: -len(suffix)]}), not an API "
+                f"path ending in {suffix!r} (requested {trimmed}{path})"
+            )
+    return None

@@ -28,7 +28,13 @@ __all__ = [
 ]
 
 sleep = time.sleep
-blob_size = _files.blob_size
+
+
+def blob_size(path: str | os.PathLike[str]) -> int:
+    """The size of a file to upload."""
+    return _files.blob_size(path)
+
+
 sha256_file = _files.sha256_file
 file_chunks = _files.file_chunks
 

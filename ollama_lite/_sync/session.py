@@ -15,6 +15,7 @@ through httpx as before. Both raise httpx's exception types, mapped here the sam
 
 from __future__ import annotations
 
+import copy
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import httpx
 
 from .. import _protocol as protocol
-from .._sync_backend import SingleHttpClient, sleep
+from .._sync_backend import SingleHttpClient, close_response, sleep
 from .._compat.httpcore_linear_pool import default_transport
 from .._compat.httpx_mocks import transports_are_patched
 from .._config import (
@@ -31,12 +32,14 @@ from .._config import (
     RetryPolicy,
     client_headers,
     linear_pool_scope,
+    not_the_server_root,
     resolve_host,
     sends_bearer,
 )
-from .._errors import RequestError
+from .._errors import RequestError, ResponseError
 from .._ndjson import NDJSONDecoder
 from .._protocol import Call
+from .._request_options import CallSettings
 from .._wire.eligibility import why_not_fast
 from .._wire.request import LeavesPlainHTTP
 from .streams import Stream
@@ -49,6 +52,15 @@ __all__ = ["Session"]
 
 T = TypeVar("T")
 logger = logging.getLogger("ollama_lite")
+
+
+class _Shared:
+    """State a session shares with its `with_options` copies."""
+
+    __slots__ = ("closed",)
+
+    def __init__(self) -> None:
+        self.closed = False
 
 
 class Session:
@@ -102,7 +114,16 @@ class Session:
                 "limits": httpx_kwargs.get("limits"),
             }
         self.http_clients = SingleHttpClient(self._new_transports)
-        self._closed = False
+        self._shared = _Shared()
+        self._settings = CallSettings()
+        self._owns_connections = True
+
+    def with_options(self, options: Mapping[str, Any]) -> Session:
+        """A copy whose calls use `options` (`RequestOptions`), sharing these connections."""
+        twin = copy.copy(self)
+        twin._settings = self._settings.merged(options)
+        twin._owns_connections = False
+        return twin
 
     @property
     def http_path(self) -> str:
@@ -135,22 +156,32 @@ class Session:
         return httpx.Client(**options)
 
     def close(self) -> None:
-        """Close the httpx clients; the session cannot send afterwards."""
-        self._closed = True
+        """Close the httpx clients; the session cannot send afterwards. A `with_options`
+        copy closes nothing: the connections are the original's."""
+        if not self._owns_connections:
+            return
+        self._shared.closed = True
         self.http_clients.close()
 
     def _transports(self) -> Transports:
-        if self._closed:
+        if self._shared.closed:
             raise RequestError(f"this {self._owner} is closed; create a new one")
         return self.http_clients.get()
 
     def send(
-        self, call: Call[Any], content: Callable[[], Any] | None = None
+        self,
+        call: Call[Any],
+        content: Callable[[], Any] | None = None,
+        options: Mapping[str, Any] | None = None,
     ) -> httpx.Response:
         """Send `call`, retrying per policy; return a response with status < 300, unread.
 
-        `content` makes a fresh body per attempt (a file upload) instead of `call.body`.
+        `content` makes a fresh body per attempt (a file upload) instead of `call.body`;
+        `options` are the call's `RequestOptions`.
         """
+        settings = self._settings.merged(options)
+        retry = settings.retry or self._retry
+        headers = {**call.headers, **settings.headers} if settings.headers else call.headers
         if call.bearer_only and not self._bearer:
             raise RequestError(
                 f"{call.path} is an ollama.com API: set OLLAMA_API_KEY or pass api_key=..."
@@ -159,21 +190,28 @@ class Session:
         where = call.base_url or self.host.base_url
         transports = self._transports()
         wire = transports.wire
-        if call.base_url is not None or transports_are_patched(is_async=False):
-            wire = None  # elsewhere than the host, or a test double waits inside httpx
+        if (
+            call.base_url is not None
+            or settings.timeout is not httpx.USE_CLIENT_DEFAULT
+            or transports_are_patched(is_async=False)
+        ):
+            # Elsewhere than the host, a timeout of the call's own (httpx applies it per
+            # request), or a test double waiting inside httpx: httpx carries this call.
+            wire = None
         attempt = 0
         while True:
             started = time.perf_counter()
             try:
                 if wire is not None:
-                    response = self._send_wire(wire, call, content)
+                    response = self._send_wire(wire, call, content, headers)
                 else:
                     http = transports.http
                     request = http.build_request(
                         call.method,
                         url,
                         content=content() if content is not None else call.body,
-                        headers=call.headers,
+                        headers=headers,
+                        timeout=settings.timeout,
                     )
                     response = http.send(request, stream=True)
             except LeavesPlainHTTP:
@@ -182,13 +220,13 @@ class Session:
             except httpx.HTTPError as exc:
                 attempt += 1
                 delay = (
-                    self._retry.delay_for_connect_error(attempt)
+                    retry.delay_for_connect_error(attempt)
                     if protocol.is_connect_failure(exc)
                     else None
                 )
                 if delay is None:
                     raise protocol.transport_error(exc, where) from exc
-                logger.debug("%s %s failed (%s); retry in %.2f s", call.method, url, exc, delay)
+                _log_retry(call, retry, attempt, delay, f"connection failed ({exc})")
                 sleep(delay)
                 continue
             if logger.isEnabledFor(logging.DEBUG):
@@ -207,30 +245,45 @@ class Session:
             try:
                 body = self._read_error_body(response)
             finally:
-                response.close()
+                close_response(response)
             attempt += 1
-            delay = self._retry.delay_for_status(attempt, response.status_code, response.headers)
+            delay = retry.delay_for_status(attempt, response.status_code, response.headers)
             if delay is None:
-                raise protocol.error_for_status(response.status_code, response.headers, body)
-            logger.debug(
-                "%s %s -> %d; retry in %.2f s", call.method, url, response.status_code, delay
-            )
+                raise self._error(call, response, body)
+            reason = f"HTTP {response.status_code} {response.reason_phrase}".rstrip()
+            if "retry-after" in response.headers:
+                reason += f", Retry-After: {response.headers['retry-after']}"
+            _log_retry(call, retry, attempt, delay, reason)
             sleep(delay)
 
     def _send_wire(
-        self, wire: WireClient, call: Call[Any], content: Callable[[], Any] | None
+        self,
+        wire: WireClient,
+        call: Call[Any],
+        content: Callable[[], Any] | None,
+        headers: Mapping[str, str],
     ) -> httpx.Response:
         """Send `call` on the fast path. Its response offers what the session and the streams
         use of an `httpx.Response` (status, headers, body reads, close), typed as one."""
         if content is not None:
             response = wire.request(
-                call.method, call.path, headers=call.headers, content=content()
+                call.method, call.path, headers=headers, content=content()
             )
         else:
             response = wire.request(
-                call.method, call.path, body=call.body or b"", headers=call.headers
+                call.method, call.path, body=call.body or b"", headers=headers
             )
         return cast(httpx.Response, response)
+
+    def _error(self, call: Call[Any], response: httpx.Response, body: bytes) -> ResponseError:
+        """The exception for an error answer; a 404 from a host that names an API path
+        (`.../v1`, `.../api`) says the host should be the server's root."""
+        error = protocol.error_for_status(response.status_code, response.headers, body)
+        if response.status_code == 404 and type(error) is ResponseError and not call.base_url:
+            hint = not_the_server_root(self.host.base_url, call.path)
+            if hint is not None:
+                return ResponseError(f"{error.error}: {hint}", 404)
+        return error
 
     def _read_error_body(self, response: httpx.Response) -> bytes:
         """At most `max_line_bytes` of an error body (a huge one is cut, not buffered)."""
@@ -262,21 +315,28 @@ class Session:
             chunks.append(chunk)
         return b"".join(chunks)
 
-    def unary(self, call: Call[T], content: Callable[[], Any] | None = None) -> T:
+    def unary(
+        self,
+        call: Call[T],
+        content: Callable[[], Any] | None = None,
+        options: Mapping[str, Any] | None = None,
+    ) -> T:
         """The decoded result of a non-streamed call."""
-        response = self.send(call, content)
+        response = self.send(call, content, options)
         try:
             body = self._read_body(response)
         except httpx.HTTPError as exc:
             where = call.base_url or self.host.base_url
             raise protocol.transport_error(exc, where, started=True) from exc
         finally:
-            response.close()
+            close_response(response)
         return protocol.decode_body(call, body)
 
-    def stream(self, call: Call[T]) -> Stream[T]:
+    def stream(
+        self, call: Call[T], options: Mapping[str, Any] | None = None
+    ) -> Stream[T]:
         """The stream of a streamed call's parts (the response is open until it ends)."""
-        response = self.send(call)
+        response = self.send(call, options=options)
         decoder = NDJSONDecoder(
             call.result, max_line_bytes=self._max_line_bytes, status_code=response.status_code
         )
@@ -284,8 +344,23 @@ class Session:
         stream.start()
         return stream
 
-    def run(self, call: Call[T]) -> T | Stream[T]:
+    def run(
+        self, call: Call[T], options: Mapping[str, Any] | None = None
+    ) -> T | Stream[T]:
         """`stream` or `unary`, as the call says."""
         if call.stream:
-            return self.stream(call)
-        return self.unary(call)
+            return self.stream(call, options)
+        return self.unary(call, options=options)
+
+
+def _log_retry(call: Call[Any], retry: RetryPolicy, attempt: int, delay: float, why: str) -> None:
+    """Retries are logged at INFO, so a slow call is explained without DEBUG logging."""
+    logger.info(
+        "retrying %s %s in %.2f s (retry %d of %d): %s",
+        call.method,
+        call.path,
+        delay,
+        attempt,
+        retry.max_retries,
+        why,
+    )
