@@ -164,6 +164,9 @@ class Target:
     vs: str | None = None
     speedup: float | None = None
     predicate: Callable[[Row], bool] | None = None
+    #: The row's client CPU per unit may be at most `cpu_factor` times the `cpu_vs` row's.
+    cpu_vs: str | None = None
+    cpu_factor: float | None = None
 
 
 @dataclass
@@ -180,6 +183,8 @@ class Row:
     note: str = ""
     client_cpu: list[float] = field(default_factory=list)
     extra: dict[str, float] = field(default_factory=dict)
+    #: This process's CPU microseconds per unit of work (request, chunk), when known.
+    cpu_per_unit: float | None = None
 
     @property
     def ok(self) -> bool:
@@ -207,10 +212,17 @@ class Row:
         targets: dict[str, Target] | None = None,
         convert: Callable[[float], float] | None = None,
         notes: dict[str, str] | None = None,
+        units: int | None = None,
     ) -> list[Row]:
-        """Rows for every measured variant, in the order they were given."""
+        """Rows for every measured variant, in the order they were given. `units`: the units
+        of work in one sample, to report the client's CPU per unit."""
         rows = []
         for name, result in measured.items():
+            per_unit = (
+                result.client_seconds * 1e6 / (units * len(result.samples))
+                if units and result.samples and result.wall_seconds > 0
+                else None
+            )
             samples = [convert(v) for v in result.samples] if convert else list(result.samples)
             rows.append(
                 cls(
@@ -223,6 +235,7 @@ class Row:
                     list(result.server_cpu),
                     (notes or {}).get(name, ""),
                     list(result.client_cpu),
+                    cpu_per_unit=per_unit,
                 )
             )
         return rows
@@ -258,6 +271,11 @@ def verdict(row: Row, group: Iterable[Row]) -> str:
         passed = ratio >= target.speedup
     if target.predicate is not None:
         passed = passed and target.predicate(row)
+    if target.cpu_vs is not None and target.cpu_factor is not None:
+        peer = next((r for r in group if r.variant == target.cpu_vs), None)
+        if peer is None or peer.cpu_per_unit is None or row.cpu_per_unit is None:
+            return "n/a"
+        passed = passed and row.cpu_per_unit <= target.cpu_factor * peer.cpu_per_unit
     return "pass" if passed else "MISS"
 
 
@@ -286,6 +304,7 @@ HEADERS = (
     "Result",
     "Server CPU",
     "Client CPU",
+    "Client CPU/unit",
     "Note",
 )
 
@@ -301,7 +320,7 @@ def table_cells(rows: Sequence[Row]) -> list[list[str]]:
         for row in members:
             if not row.ok:
                 cells.append(
-                    [group, row.variant, "skipped", "", "", "", _label(row), "n/a", "", "",
+                    [group, row.variant, "skipped", "", "", "", _label(row), "n/a", "", "", "",
                      row.note]
                 )  # fmt: skip
                 continue
@@ -323,6 +342,7 @@ def table_cells(rows: Sequence[Row]) -> list[list[str]]:
                     verdict(row, members),
                     cpu,
                     own,
+                    f"{fmt(row.cpu_per_unit)} us" if row.cpu_per_unit is not None else "",
                     row.note,
                 ]
             )

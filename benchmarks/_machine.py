@@ -21,6 +21,8 @@ PACKAGES = (
     "anyio",
     "uvicorn",
     "h11",
+    "aiohttp",
+    "trio",
 )
 
 

@@ -11,7 +11,7 @@ from ._context import available
 __all__ = ["PEERS", "ensure_peers", "missing_peers"]
 
 #: import name -> pip requirement
-PEERS = {"ollama": "ollama", "langchain_ollama": "langchain-ollama"}
+PEERS = {"ollama": "ollama", "langchain_ollama": "langchain-ollama", "aiohttp": "aiohttp"}
 
 
 def missing_peers() -> list[str]:

@@ -110,6 +110,7 @@ def json_rows(rows: Sequence[Row], path: Path) -> None:
                 "median": row.median if row.ok else None,
                 "server_cpu": row.server_cpu,
                 "client_cpu": row.client_cpu,
+                "client_cpu_us_per_unit": row.cpu_per_unit,
                 "target": cell[6],
                 "result": cell[7],
                 "vs_ollama": ratio(row, OLLAMA),

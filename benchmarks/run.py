@@ -103,6 +103,19 @@ def run_workloads(ctx: Context, letters: Sequence[str], log: Callable[[str], Non
     return rows
 
 
+def http_path_note() -> str:
+    """Which HTTP path ollama_lite's clients take in this run (the fake server is plain
+    http:// on 127.0.0.1): its own connection pool (`wire`) or httpx, and why."""
+    import ollama_lite
+
+    client = ollama_lite.Client("http://127.0.0.1:11434")
+    try:
+        why = f" ({client.why_not_wire})" if client.why_not_wire else ""
+        return f"ollama_lite HTTP path: {client.http_path}{why}"
+    finally:
+        client.close()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     sizes = SMOKE if args.smoke else FULL
@@ -122,6 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     missing = ensure_peers(install=not args.no_install)
     if missing:
         ctx.notes.append(f"not installed, rows skipped: {', '.join(missing)}")
+    ctx.notes.append(http_path_note())
     load_start = load_average()
     started = time.perf_counter()
     rows = run_workloads(ctx, letters, log)

@@ -30,6 +30,7 @@ from ._errors import (
     RequestError,
     ResponseError,
     ServerBusyError,
+    StreamClosedError,
     StreamError,
     StreamInterrupted,
     TimeoutError,
@@ -41,6 +42,7 @@ from ._hosts.stats import HostStats, PoolStats
 from ._images import Image
 from ._matrix import EmbedMatrix
 from ._parse import parse
+from ._progress import PullProgress
 from ._sync.client import Client
 from ._sync.embed_many import EmbedBatches
 from ._sync.hostpool import HostPool
@@ -58,8 +60,21 @@ from .types import (
     Options,
     ProcessResponse,
     ProgressResponse,
+    RawOptions,
     ShowResponse,
     StatusResponse,
+    SystemOneAnswer,
+    SystemOneChoiceAnswer,
+    SystemOneChoiceQuestion,
+    SystemOneContent,
+    SystemOneNoulAnswer,
+    SystemOneNoulQuestion,
+    SystemOneQuestion,
+    SystemOneRequest,
+    SystemOneResponse,
+    SystemOneScoreAnswer,
+    SystemOneScoreQuestion,
+    SystemOneUsage,
     TokenLogprob,
     Tool,
     ToolCall,
@@ -69,23 +84,27 @@ from .types import (
 )
 
 if TYPE_CHECKING:
+    from typing import Final
+
     _client = Client()
-    generate = _client.generate
-    chat = _client.chat
-    embed = _client.embed
-    embeddings = _client.embeddings
-    pull = _client.pull
-    push = _client.push
-    create = _client.create
-    create_blob = _client.create_blob
-    delete = _client.delete
-    list = _client.list
-    copy = _client.copy
-    show = _client.show
-    ps = _client.ps
-    version = _client.version
-    web_search = _client.web_search
-    web_fetch = _client.web_fetch
+    generate: Final = _client.generate
+    chat: Final = _client.chat
+    embed: Final = _client.embed
+    embeddings: Final = _client.embeddings
+    pull: Final = _client.pull
+    push: Final = _client.push
+    create: Final = _client.create
+    create_blob: Final = _client.create_blob
+    delete: Final = _client.delete
+    list: Final = _client.list
+    copy: Final = _client.copy
+    show: Final = _client.show
+    ps: Final = _client.ps
+    version: Final = _client.version
+    web_search: Final = _client.web_search
+    web_fetch: Final = _client.web_fetch
+    systemone: Final = _client.systemone
+    blob_exists: Final = _client.blob_exists
 else:
     from ._default import forward as _forward
 
@@ -105,6 +124,8 @@ else:
     version = _forward("version")
     web_search = _forward("web_search")
     web_fetch = _forward("web_fetch")
+    systemone = _forward("systemone")
+    blob_exists = _forward("blob_exists")
 
 __all__ = [
     "AllHostsFailedError",
@@ -140,12 +161,27 @@ __all__ = [
     "PoolStats",
     "ProcessResponse",
     "ProgressResponse",
+    "PullProgress",
+    "RawOptions",
     "RequestError",
     "ResponseError",
     "ServerBusyError",
     "ShowResponse",
     "StatusResponse",
     "Stream",
+    "SystemOneAnswer",
+    "SystemOneChoiceAnswer",
+    "SystemOneChoiceQuestion",
+    "SystemOneContent",
+    "SystemOneNoulAnswer",
+    "SystemOneNoulQuestion",
+    "SystemOneQuestion",
+    "SystemOneRequest",
+    "SystemOneResponse",
+    "SystemOneScoreAnswer",
+    "SystemOneScoreQuestion",
+    "SystemOneUsage",
+    "StreamClosedError",
     "StreamError",
     "StreamInterrupted",
     "TimeoutError",
@@ -157,6 +193,7 @@ __all__ = [
     "WebFetchResponse",
     "WebSearchResponse",
     "__version__",
+    "blob_exists",
     "chat",
     "copy",
     "create",
@@ -172,7 +209,27 @@ __all__ = [
     "pull",
     "push",
     "show",
+    "systemone",
     "version",
     "web_fetch",
     "web_search",
 ]
+
+
+def _present_as_ollama_lite(namespace: dict[str, object]) -> None:
+    """Exports defined in private modules say `ollama_lite.X` in reprs and tracebacks
+    (`ollama_lite.ResponseError`, not `ollama_lite._errors.ResponseError`), as httpx does.
+
+    msgspec Structs and dataclasses keep their module: msgspec, pydantic and `typing` resolve
+    their field annotations in it. Their modules (`ollama_lite.types.*`) are public anyway.
+    """
+    for name in __all__:
+        value = namespace[name]
+        if not callable(value) or not getattr(value, "__module__", "").startswith("ollama_lite._"):
+            continue
+        if hasattr(value, "__struct_fields__") or hasattr(value, "__dataclass_fields__"):
+            continue
+        value.__module__ = __name__
+
+
+_present_as_ollama_lite(globals())

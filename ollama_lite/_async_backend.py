@@ -1,6 +1,6 @@
 """What `ollama_lite._async` needs from the event loop, written by hand (its twin for the
 generated `_sync` package is `_sync_backend`): waiting, file work in worker threads, closing
-a response under cancellation, and one httpx client per event loop.
+a response under cancellation, and one set of transports per event loop.
 """
 
 from __future__ import annotations
@@ -9,12 +9,16 @@ import os
 import sys
 import threading
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable
+from typing import TYPE_CHECKING
 
 import httpx
 
 from . import _files
 from ._constants import BLOB_CHUNK_BYTES
 from ._images import NO_FILES, ImageFiles
+
+if TYPE_CHECKING:
+    from ._async.wire_transports import AsyncTransports
 
 __all__ = [
     "LoopHttpClients",
@@ -27,7 +31,12 @@ __all__ = [
     "sleep",
 ]
 
-blob_size = _files.blob_size
+
+async def blob_size(path: str | os.PathLike[str]) -> int:
+    """The size of a file to upload, read in a worker thread (`os.stat` can block)."""
+    import anyio.to_thread
+
+    return await anyio.to_thread.run_sync(_files.blob_size, path)
 
 
 async def sleep(seconds: float) -> None:
@@ -90,30 +99,31 @@ def current_loop() -> object:
 
 
 def _is_closed_loop(loop: object) -> bool:
-    """True for an asyncio loop closed without finalising its async generators (so an httpx
-    client bound to it was never closed in it and can only be forgotten)."""
+    """True for an asyncio loop closed without finalising its async generators (so transports
+    bound to it were never closed in it and can only be forgotten)."""
     is_closed = getattr(loop, "is_closed", None)
     return callable(is_closed) and bool(is_closed())
 
 
 class LoopHttpClients:
-    """One httpx client per event loop: pooled connections belong to the loop that opened
-    them, so each loop gets its own client, closed inside that loop when the loop ends.
+    """One set of transports (the fast path's pool, the httpx client) per event loop: pooled
+    connections belong to the loop that opened them, so each loop gets its own, closed
+    inside that loop when the loop ends.
 
     A client used again under a new loop (a second `asyncio.run()`, trio after asyncio,
-    another thread's loop) works. The first httpx client is made now (`first`) and taken by
-    the first loop that sends a request.
+    another thread's loop) works. The first set is made now (`first`, cheaply: the httpx
+    client inside is built on first use) and taken by the first loop that sends a request.
     """
 
-    def __init__(self, make: Callable[[], httpx.AsyncClient]) -> None:
+    def __init__(self, make: Callable[[], AsyncTransports]) -> None:
         self._make = make
         self.first = make()
-        self._spare: httpx.AsyncClient | None = self.first
-        self.by_loop: dict[object, tuple[httpx.AsyncClient, _LoopEndCloser]] = {}
+        self._spare: AsyncTransports | None = self.first
+        self.by_loop: dict[object, tuple[AsyncTransports, _LoopEndCloser]] = {}
         self._lock = threading.Lock()
 
-    async def get(self) -> httpx.AsyncClient:
-        """The httpx client of the running event loop."""
+    async def get(self) -> AsyncTransports:
+        """The transports of the running event loop."""
         loop = current_loop()
         entry = self.by_loop.get(loop)
         if entry is not None:
@@ -127,15 +137,15 @@ class LoopHttpClients:
         await closer.start()
         return http
 
-    def _forget(self, loop: object, http: httpx.AsyncClient) -> None:
-        """Drop a finished loop's httpx client (its closer has closed it)."""
+    def _forget(self, loop: object, http: AsyncTransports) -> None:
+        """Drop a finished loop's transports (its closer has closed them)."""
         with self._lock:
             entry = self.by_loop.get(loop)
             if entry is not None and entry[0] is http:
                 del self.by_loop[loop]
 
     async def aclose(self) -> None:
-        """Close this loop's httpx client and the unused first one. Those that other event
+        """Close this loop's transports and the unused first ones. Those that other event
         loops (still running, in other threads) opened are closed when those loops end."""
         with self._lock:
             spare, self._spare = self._spare, None
@@ -149,7 +159,7 @@ class LoopHttpClients:
 
 
 class _LoopEndCloser:
-    """Closes an httpx client inside its own event loop when that loop shuts down.
+    """Closes a loop's transports inside that event loop when it shuts down.
 
     `asyncio.run` and `trio.run` finalise the async generators still alive when they end,
     so a generator parked at a `yield` for each httpx client gets to close it while its loop
@@ -158,7 +168,7 @@ class _LoopEndCloser:
 
     __slots__ = ("_generator", "_http", "_on_close", "_retired")
 
-    def __init__(self, http: httpx.AsyncClient, on_close: Callable[[], None]) -> None:
+    def __init__(self, http: AsyncTransports, on_close: Callable[[], None]) -> None:
         self._http = http
         self._on_close = on_close
         self._retired = False

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ._compat.httpx_proxies import connects_directly
 from ._constants import (
     DEFAULT_BACKOFF,
     DEFAULT_MAX_BACKOFF,
@@ -30,12 +31,13 @@ __all__ = [
     "resolve_host",
     "HostConfig",
     "TRANSPORT_SETTINGS",
-    "brings_own_transport",
+    "linear_pool_scope",
     "client_headers",
     "sends_bearer",
     "user_agent",
     "RetryPolicy",
     "auth_headers",
+    "not_the_server_root",
 ]
 
 
@@ -103,12 +105,19 @@ def sends_bearer(headers: Mapping[str, str]) -> bool:
 TRANSPORT_SETTINGS = ("verify", "cert", "trust_env", "http1", "http2", "limits")
 
 
-def brings_own_transport(httpx_kwargs: Mapping[str, Any]) -> bool:
-    """True when httpx must build the transports: the caller's, or proxied ones (httpx
-    reads proxy variables only when it builds the transport itself)."""
+def linear_pool_scope(base_url: str, httpx_kwargs: Mapping[str, Any]) -> str | None:
+    """Where the httpx path may use our linear-pool transport: `"all"` (no proxy is set,
+    NO_PROXY alone included), `"host"` (proxies are set but the host is exempt from them:
+    mount it for the host only, httpx keeps the proxies for other URLs) or None (the caller
+    brings transports, or a proxy applies to the host: httpx builds every transport)."""
     if any(key in httpx_kwargs for key in ("transport", "mounts", "proxy")):
-        return True
-    return bool(httpx_kwargs.get("trust_env", True) and urllib.request.getproxies())
+        return None
+    if not httpx_kwargs.get("trust_env", True):
+        return "all"
+    proxies = urllib.request.getproxies()
+    if not any(proxies.get(scheme) for scheme in ("http", "https", "all")):
+        return "all"  # getproxies() gives {"no": ...} when only NO_PROXY is set
+    return "host" if connects_directly(base_url) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,3 +185,22 @@ def parse_retry_after(value: str | None) -> float | None:
     if math.isnan(seconds) or math.isinf(seconds):
         return None
     return max(0.0, seconds)
+
+
+_API_SUFFIXES = ("/v1", "/api")
+
+
+def not_the_server_root(base_url: str, path: str) -> str | None:
+    """For a 404 from `base_url + path`: a hint when the host names an API path, else None.
+
+    `http://host:11434/v1` (from OpenAI-compatible set-ups) or `.../api/` make every request
+    go to `/v1/api/chat` or `/api/api/chat`, which Ollama does not know.
+    """
+    trimmed = base_url.rstrip("/")
+    for suffix in _API_SUFFIXES:
+        if trimmed.lower().endswith(suffix):
+            return (
+                f"the host should be the server's root ({trimmed[: -len(suffix)]}), not an API "
+                f"path ending in {suffix!r} (requested {trimmed}{path})"
+            )
+    return None

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import inspect
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -38,4 +39,8 @@ def forward(name: str) -> Callable[..., Any]:
     call.__name__ = call.__qualname__ = name
     call.__doc__ = method.__doc__
     call.__wrapped__ = method  # type: ignore[attr-defined]
+    # `help()` and IDEs show the method's parameters, without `self`.
+    signature = inspect.signature(method)
+    parameters = list(signature.parameters.values())[1:]
+    call.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
     return call

@@ -4,6 +4,7 @@
 OllamaError
 ├── RequestError            bad input, raised before anything is sent (also a ValueError)
 │   └── BatchInputError     embed_many: a bad text (batch_index, position)
+├── StreamClosedError       a stream iterated after its `with` block or after it was read
 ├── TransportError          the request or response did not make it across
 │   ├── ConnectError        nothing answers at the host (also a builtin ConnectionError)
 │   ├── TimeoutError        connect, read, write or pool timeout (also a builtin TimeoutError)
@@ -40,6 +41,7 @@ __all__ = [
     "RequestError",
     "ResponseError",
     "ServerBusyError",
+    "StreamClosedError",
     "StreamError",
     "StreamInterrupted",
     "TimeoutError",
@@ -59,7 +61,15 @@ class RequestError(OllamaError, ValueError):
 
     def __init__(self, error: str) -> None:
         super().__init__(error)
-        self.error = error
+        self.error: str = error
+
+
+class StreamClosedError(OllamaError, RuntimeError):
+    """A stream was iterated (or collected) after it was closed or read to its end.
+
+    Its parts are read from the connection once: iterate inside the `with` block, or keep
+    the whole reply with `stream.collect()`.
+    """
 
 
 class TransportError(OllamaError):
@@ -67,7 +77,7 @@ class TransportError(OllamaError):
 
     def __init__(self, message: str, *, url: str = "") -> None:
         super().__init__(message)
-        self.url = url
+        self.url: str = url
 
 
 class ConnectError(TransportError, builtins.ConnectionError):
@@ -92,14 +102,16 @@ class ResponseError(OllamaError):
     def __init__(self, error: str, status_code: int = -1) -> None:
         try:
             # The official package accepts a raw JSON body here; keep that behaviour.
-            decoded = msgspec.json.decode(error)
-            if isinstance(decoded, dict) and isinstance(decoded.get("error"), str):
-                error = decoded["error"]
+            decoded: object = msgspec.json.decode(error)
+            if isinstance(decoded, dict):
+                message: object = decoded.get("error")
+                if isinstance(message, str):
+                    error = message
         except Exception:
             pass
         super().__init__(error)
-        self.error = error
-        self.status_code = status_code
+        self.error: str = error
+        self.status_code: int = status_code
 
     def __str__(self) -> str:
         return f"{self.error} (status code: {self.status_code})"

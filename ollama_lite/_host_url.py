@@ -1,5 +1,4 @@
-"""The host-URL grammar, in one place: what `OLLAMA_HOST`, `Client(host=...)` and the
-LangChain adapter's `base_url` accept.
+"""The host-URL grammar of the clients: what `OLLAMA_HOST` and `Client(host=...)` accept.
 
 It follows the Ollama server's own rules for `OLLAMA_HOST` (envconfig.Host), so a value
 that works for `ollama serve` works here too. Pure: no sockets.

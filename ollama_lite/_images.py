@@ -35,7 +35,7 @@ class Image:
     __slots__ = ("value",)
 
     def __init__(self, value: str | bytes | bytearray | memoryview | os.PathLike[str]) -> None:
-        self.value = value
+        self.value: str | bytes | bytearray | memoryview | os.PathLike[str] = value
 
     def __repr__(self) -> str:
         kind = type(self.value).__name__
@@ -141,4 +141,10 @@ def encode_images(images: Iterable[Any], where: str, files: ImageFiles = NO_FILE
     """Base64 strings for a list of image inputs; `where` names the list in errors."""
     if isinstance(images, (str, bytes, bytearray, memoryview, os.PathLike, Image)):
         raise RequestError(f"{where} must be a list of images, not a single image")
+    if not isinstance(images, Sequence):
+        # A one-pass iterable (a generator, map, ...) could not be scanned for image files
+        # and then encoded: refuse it rather than lose its files.
+        raise RequestError(
+            f"{where} must be a list or tuple of images, not {type(images).__name__}"
+        )
     return [encode_image(image, f"{where}[{i}]", files) for i, image in enumerate(images)]

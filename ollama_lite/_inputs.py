@@ -7,6 +7,7 @@ raises `RequestError` with a message that names the argument and what is wrong w
 from __future__ import annotations
 
 import datetime
+import difflib
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -16,7 +17,7 @@ import msgspec
 
 from ._errors import RequestError
 from ._images import NO_FILES, ImageFiles, encode_images
-from .types import Message, Options, Tool, ToolCall
+from .types import Message, Options, RawOptions, Tool, ToolCall
 
 __all__ = [
     "embed_input",
@@ -30,7 +31,21 @@ __all__ = [
     "top_logprobs_arg",
 ]
 
-THINK_LEVELS = ("low", "medium", "high", "max")
+# Levels servers know today; any other string is sent too (the server judges it).
+THINK_LEVELS = ("low", "medium", "high", "xhigh", "max")
+ROLES = ("system", "user", "assistant", "tool")
+_MESSAGE_KEYS = tuple(Message.__struct_encode_fields__)
+# Keys other APIs use for what a message calls something else.
+_KEY_HINTS = {
+    "text": "content",
+    "message": "content",
+    "body": "content",
+    "reasoning": "thinking",
+    "reasoning_content": "thinking",
+    "image": "images",
+    "name": "tool_name",
+    "function_call": "tool_calls",
+}
 # Go's time.ParseDuration syntax; a unit is required except for "0".
 _DURATION = re.compile(r"^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$|^[+-]?0$")
 
@@ -47,12 +62,19 @@ def model_arg(model: object, name: str = "model") -> str:
 
 
 def think_arg(think: object) -> bool | str | None:
-    """`think`: a bool or one of "low", "medium", "high", "max"."""
+    """`think`: a bool or a level string ("low", "medium", "high", "xhigh", "max", ...).
+
+    Only the type is checked: levels evolve with the server, which answers 400 for one it
+    does not know.
+    """
     if think is None or isinstance(think, bool):
         return think
-    if isinstance(think, str) and think in THINK_LEVELS:
+    if isinstance(think, str) and think.strip():
         return think
-    raise RequestError(f"think must be a bool or one of {', '.join(THINK_LEVELS)}; got {think!r}")
+    raise RequestError(
+        f"think must be a bool or a level string such as {', '.join(map(repr, THINK_LEVELS))}; "
+        f"got {think!r}"
+    )
 
 
 def keep_alive_arg(keep_alive: object) -> float | str | None:
@@ -86,23 +108,53 @@ def top_logprobs_arg(top_logprobs: object) -> int | None:
     return top_logprobs
 
 
-def options_arg(options: object, name: str = "options") -> Options | None:
-    """`options`: a mapping or `Options`; unknown names and wrong types are errors."""
+def options_arg(options: object, name: str = "options") -> Options | dict[str, Any] | None:
+    """`options`: a mapping or `Options`; unknown names and wrong types are errors.
+
+    A `RawOptions` mapping sends names ollama_lite does not know as given (a plain dict
+    after the known names are checked).
+    """
     if options is None:
         return None
+    raw = isinstance(options, RawOptions)
     if isinstance(options, Options):
         options = msgspec.structs.asdict(options)
     if not isinstance(options, Mapping):
         raise RequestError(f"{name} must be a dict or Options, not {type(options).__name__}")
     values = {key: value for key, value in options.items() if value is not None}
+    for key in values:
+        if not isinstance(key, str):
+            raise RequestError(f"{name} names must be strings, not {type(key).__name__}")
     if isinstance(values.get("stop"), str):
         values["stop"] = [values["stop"]]
+    unknown = {key: values.pop(key) for key in list(values) if key not in _OPTION_NAMES}
+    if unknown and not raw:
+        raise RequestError(f"invalid {name}: {_unknown_options(list(unknown))}")
     try:
-        return msgspec.convert(values, Options)
+        known = msgspec.convert(values, Options)
     except msgspec.ValidationError as exc:
-        message = str(exc).replace("Object contains unknown field", "unknown option")
-        message = message.replace("- at `$.", f"- at `{name}.").replace("`$`", f"`{name}`")
+        message = str(exc).replace("- at `$.", f"- at `{name}.").replace("`$`", f"`{name}`")
         raise RequestError(f"invalid {name}: {message}") from None
+    if not unknown:
+        return known
+    return {**msgspec.to_builtins(known), **unknown}
+
+
+_OPTION_NAMES = frozenset(Options.__struct_fields__)
+
+
+def _unknown_options(names: list[str]) -> str:
+    """`unknown option 'x'; did you mean 'y'?` plus the escape for a newer server's option."""
+    parts = []
+    for option in names:
+        close = difflib.get_close_matches(option, _OPTION_NAMES, n=1, cutoff=0.6)
+        parts.append(
+            f"unknown option `{option}`" + (f" (did you mean `{close[0]}`?)" if close else "")
+        )
+    return (
+        "; ".join(parts) + ". To send an option this version of ollama_lite does not know, pass "
+        "options=ollama_lite.RawOptions({...})"
+    )
 
 
 def format_arg(fmt: object) -> str | dict[str, Any] | None:
@@ -151,6 +203,30 @@ def _checked_message(message: Message, where: str, files: ImageFiles) -> Message
     return msgspec.structs.replace(message, **changes) if changes else message
 
 
+def _check_message_keys(data: Mapping[Any, Any], where: str) -> None:
+    """Refuse a key a message does not have (its value would be lost) and an unknown role.
+
+    A `Message` object is sent as given: the way to send a role a model's template defines.
+    """
+    for key in data:
+        if key not in _MESSAGE_KEYS:
+            hint = _KEY_HINTS.get(key) if isinstance(key, str) else None
+            if hint is None and isinstance(key, str):
+                close = difflib.get_close_matches(key, _MESSAGE_KEYS, n=1, cutoff=0.6)
+                hint = close[0] if close else None
+            suggestion = f" (did you mean {hint!r}?)" if hint else ""
+            raise RequestError(
+                f"{where} has an unknown key {key!r}{suggestion}; a message has the keys "
+                f"{', '.join(_MESSAGE_KEYS)}"
+            )
+    role = data.get("role")
+    if isinstance(role, str) and role not in ROLES:
+        raise RequestError(
+            f"{where} has the role {role!r}; use one of {', '.join(ROLES)} (to send a role "
+            "your model's template defines, pass an ollama_lite.Message object)"
+        )
+
+
 def messages_arg(messages: object, files: ImageFiles = NO_FILES) -> list[Message]:
     """`messages`: dicts or `Message`s; images in them are encoded to base64 (image files
     from `files`, which the client read)."""
@@ -167,6 +243,7 @@ def messages_arg(messages: object, files: ImageFiles = NO_FILES) -> list[Message
         if not isinstance(message, Mapping):
             raise RequestError(f"{where} must be a dict or Message, not {type(message).__name__}")
         data = dict(message)
+        _check_message_keys(data, where)
         if data.get("images") is not None:
             data["images"] = encode_images(data["images"], f"{where}.images", files)
         if isinstance(data.get("tool_calls"), Sequence):
@@ -187,7 +264,7 @@ def tools_arg(tools: object) -> list[dict[str, Any]] | None:
         return None
     if isinstance(tools, (str, bytes, Mapping)) or not isinstance(tools, Sequence):
         raise RequestError("tools must be a list of dicts, Tool objects or functions")
-    from ._tools import function_to_tool, normalize_tool  # imported on first use
+    from ._tool_schema import function_to_tool, normalize_tool  # imported on first use
 
     result: list[dict[str, Any]] = []
     for i, tool in enumerate(tools):

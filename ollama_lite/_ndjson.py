@@ -91,8 +91,8 @@ class NDJSONDecoder(Generic[T]):
         self._type = tp
         self._decoder = decoder_for(tp)
         self._buffer = bytearray()
-        self.max_line_bytes = max_line_bytes
-        self.status_code = status_code
+        self.max_line_bytes: int = max_line_bytes
+        self.status_code: int = status_code
         self.pending: OllamaError | None = None
 
     def feed(self, data: bytes) -> list[T]:

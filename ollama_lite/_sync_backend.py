@@ -1,5 +1,5 @@
 """What the generated `ollama_lite._sync` package needs, written by hand (the twin of
-`_async_backend`): blocking waits and file reads, and the client's single httpx client.
+`_async_backend`): blocking waits and file reads, and the client's single set of transports.
 """
 
 from __future__ import annotations
@@ -7,11 +7,15 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 import httpx
 
 from . import _files
 from ._images import NO_FILES, ImageFiles
+
+if TYPE_CHECKING:
+    from ._sync.wire_transports import Transports
 
 __all__ = [
     "SingleHttpClient",
@@ -24,7 +28,13 @@ __all__ = [
 ]
 
 sleep = time.sleep
-blob_size = _files.blob_size
+
+
+def blob_size(path: str | os.PathLike[str]) -> int:
+    """The size of a file to upload."""
+    return _files.blob_size(path)
+
+
 sha256_file = _files.sha256_file
 file_chunks = _files.file_chunks
 
@@ -41,15 +51,16 @@ def close_response(response: httpx.Response) -> None:
 
 
 class SingleHttpClient:
-    """The one httpx client of a `Client`, made now, closed by `close()`."""
+    """The transports of a `Client` (the fast path's pool, the httpx client built on first
+    use), made now, closed by `close()`."""
 
-    def __init__(self, make: Callable[[], httpx.Client]) -> None:
+    def __init__(self, make: Callable[[], Transports]) -> None:
         self.first = make()
 
-    def get(self) -> httpx.Client:
-        """The httpx client."""
+    def get(self) -> Transports:
+        """The transports."""
         return self.first
 
     def close(self) -> None:
-        """Close the httpx client."""
+        """Close the transports."""
         self.first.close()

@@ -41,7 +41,8 @@ GROUPS: dict[str, tuple[str, ...]] = {
 }
 LOOPBACK: dict[str, tuple[str, ...]] = {
     "c. sequential chat": (OURS, "floor: httpx + msgspec"),
-    "concurrent chats": (OURS, "floor: httpx + msgspec"),
+    "concurrent chats": (OURS, "floor: httpx + msgspec", "ollama_lite on trio"),
+    "chunks, async": ("ollama_lite on trio",),
     "c. streamed chat": (OURS, "floor: httpx + msgspec"),
     "c. embed": (OURS, "floor: httpx + msgspec"),  # two: many documents, and one
     "f. peak RSS, embedding": (OURS, "floor: httpx + msgspec"),
@@ -89,7 +90,7 @@ def expected() -> dict[str, tuple[str, ...]]:
 
 
 #: Workloads that are measured in more than one size.
-COUNT = {"c. embed": 2}
+COUNT = {"c. embed": 2, "c. streamed chat": 2}
 
 
 def find(rows: list[dict[str, Any]], key: str, variant: str) -> list[dict[str, Any]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import tracemalloc
 from pathlib import Path
 
@@ -112,6 +113,28 @@ async def test_async_create_blob(tmp_path: Path) -> None:
     assert server.blobs[digest] == 6_000_000
     assert await async_upload(server, path) == digest
     assert [method for method, _ in server.calls] == ["HEAD", "POST", "HEAD"]
+
+
+@pytest.mark.anyio
+async def test_async_create_blob_stats_the_file_off_the_event_loop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    import ollama_lite._files as files
+
+    path = tmp_path / "weights.gguf"
+    path.write_bytes(b"abc")
+    threads: list[threading.Thread] = []
+    real = files.blob_size
+
+    def recorded(target: str | os.PathLike[str]) -> int:
+        threads.append(threading.current_thread())
+        return real(target)
+
+    monkeypatch.setattr(files, "blob_size", recorded)
+    await async_upload(BlobServer(), path)
+    assert threads and threading.current_thread() not in threads
 
 
 def test_missing_file_is_a_request_error(tmp_path: Path) -> None:

@@ -164,7 +164,7 @@ def test_embed_options_checked(router: respx.MockRouter, client: Client) -> None
 # --------------------------------------------------------------------------- think, keep_alive
 
 
-@pytest.mark.parametrize("think", ["maximum", "HIGH", "true", "", 1, 0.5, ["low"]])
+@pytest.mark.parametrize("think", ["", "  ", 1, 0.5, ["low"]])
 def test_bad_think_value(router: respx.MockRouter, client: Client, think: object) -> None:
     rejected(router, lambda: client.chat("m", [], think=think), "think", repr(think))  # type: ignore[arg-type]
     rejected(router, lambda: client.generate("m", "hi", think=think), "think")  # type: ignore[arg-type]
@@ -227,26 +227,32 @@ def test_string_that_is_a_real_file_path_is_not_opened(
 
     monkeypatch.setattr(builtins, "open", spy_open)
     monkeypatch.setattr(pathlib.Path, "read_bytes", spy_read_bytes)
-    rejected(router, lambda: client.generate("llava", "hi", images=[str(photo)]), "base64")
+    # A string naming an existing file is refused (the caller meant the file), never opened.
+    hint = f"pathlib.Path({str(photo)!r})"
+    rejected(router, lambda: client.generate("llava", "hi", images=[str(photo)]), "images[0]", hint)
     rejected(
         router,
         lambda: client.chat("llava", [{"role": "user", "content": "", "images": [str(photo)]}]),
         "messages[0].images[0]",
-        "base64",
+        "naming the file",
+        hint,
     )
     assert not [f for f in opened if str(f).endswith("photo.png")]
 
 
-def test_string_naming_a_file_in_cwd_is_sent_as_text_not_as_the_file(
+def test_string_naming_a_file_in_cwd_is_refused_even_if_valid_base64(
     router: respx.MockRouter, client: Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # "QUJD" is valid base64 *and* the name of a file here; the file must not be read.
+    # "QUJD" is valid base64 *and* the name of a file here: ambiguous, so refused, unread.
     monkeypatch.chdir(tmp_path)
     (tmp_path / "QUJD").write_bytes(b"secret file content")
-    client.generate("llava", "hi", images=["QUJD"])
-    body = sent_json(router)
-    assert body["images"] == ["QUJD"]
-    assert base64.b64encode(b"secret file content").decode() not in json.dumps(body)
+    message = rejected(
+        router, lambda: client.generate("llava", "hi", images=["QUJD"]), "'QUJD'", "Path"
+    )
+    assert "secret" not in message
+    (tmp_path / "QUJD").unlink()
+    client.generate("llava", "hi", images=["QUJD"])  # no such file: plain base64, sent
+    assert sent_json(router)["images"] == ["QUJD"]
 
 
 @pytest.mark.parametrize(
@@ -345,6 +351,24 @@ def test_single_image_instead_of_list(
     router: respx.MockRouter, client: Client, images: object
 ) -> None:
     rejected(router, lambda: client.generate("llava", "hi", images=images), "list")  # type: ignore[arg-type]
+
+
+def test_images_from_a_one_pass_iterable_are_refused_clearly(
+    router: respx.MockRouter, client: Client, tmp_path: Path
+) -> None:
+    # A generator of paths would be consumed by the scan for image files: refused by name.
+    picture = tmp_path / "a.png"
+    picture.write_bytes(b"png")
+    rejected(
+        router,
+        lambda: client.generate("llava", "hi", images=(p for p in [picture])),  # type: ignore[arg-type]
+        "images must be a list or tuple",
+        "generator",
+    )
+    message = {"role": "user", "content": "hi", "images": iter([picture])}
+    rejected(router, lambda: client.chat("llava", [message]), "messages[0].images", "list")
+    client.generate("llava", "hi", images=(picture,))  # a tuple is read and sent
+    assert router.calls.call_count == 1
 
 
 def test_image_of_wrong_type(router: respx.MockRouter, client: Client) -> None:

@@ -82,8 +82,11 @@ def test_import_has_no_side_effects() -> None:
         "import ollama_lite, ollama_lite._default as d\n"
         "assert d._client is None, 'default client built at import'\n"
         "assert not opened, opened\n"
-        "bad = [m for m in ('pydantic', 'langchain_core', 'uvicorn') if m in sys.modules]\n"
+        "heavy = ('pydantic', 'langchain_core', 'uvicorn', 'anyio')\n"
+        "bad = [m for m in heavy if m in sys.modules]\n"
         "assert not bad, bad\n"
+        "ollama_lite.Client('http://127.0.0.1:11434').close()\n"
+        "assert 'anyio' not in sys.modules, 'the sync client needs no event loop library'\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=False

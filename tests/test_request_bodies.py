@@ -9,11 +9,12 @@ import datetime
 import json
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import httpx
 import pytest
 import respx
+from _request_fixtures import DIGEST_A, DIGEST_B, PNG, PNG_B64, WEATHER_TOOL, get_weather
 
 from ollama_lite import (
     AsyncClient,
@@ -38,10 +39,6 @@ from ollama_lite import (
 )
 
 HOST = "http://127.0.0.1:11434"
-DIGEST_A = "sha256:" + "a" * 64
-DIGEST_B = "sha256:" + "b" * 64
-PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
-PNG_B64 = base64.b64encode(PNG).decode()
 
 # --------------------------------------------------------------------------- server answers
 
@@ -144,33 +141,6 @@ def assert_headers(request: httpx.Request, *, stream: bool = False) -> None:
     assert request.headers["content-type"] == "application/json"
     assert request.headers["user-agent"].startswith("ollama-lite/")
     assert "authorization" not in request.headers
-
-
-def get_weather(city: str, unit: Literal["c", "f"] = "c") -> str:
-    """Get the current weather for a city.
-
-    Args:
-        city: The city name.
-        unit: Temperature unit.
-    """
-    return f"{city}: 11 {unit}"
-
-
-WEATHER_TOOL = {
-    "type": "function",
-    "function": {
-        "name": "get_weather",
-        "description": "Get the current weather for a city.",
-        "parameters": {
-            "type": "object",
-            "properties": {
-                "city": {"type": "string", "description": "The city name."},
-                "unit": {"type": "string", "enum": ["c", "f"], "description": "Temperature unit."},
-            },
-            "required": ["city"],
-        },
-    },
-}
 
 
 # --------------------------------------------------------------------------- generate

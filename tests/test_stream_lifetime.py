@@ -61,7 +61,10 @@ def test_close_is_idempotent_and_ends_iteration() -> None:
     stream.close()
     stream.close()
     assert body.closed
-    assert list(stream) == []
+    with pytest.raises(StopIteration):
+        next(stream)
+    with pytest.raises(ollama_lite.StreamClosedError, match="closed"):
+        list(stream)  # iterating a closed stream is a mistake, not an empty reply
 
 
 def test_exception_in_the_callers_loop_closes_it() -> None:

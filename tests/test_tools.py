@@ -12,7 +12,7 @@ import msgspec
 import pytest
 from typing_extensions import NotRequired, Required
 
-from ollama_lite._tools import function_to_tool, normalize_tool
+from ollama_lite._tool_schema import function_to_tool, normalize_tool
 
 try:  # tests/ may or may not be a package
     from tests import _tool_fixtures as fixtures
@@ -631,17 +631,68 @@ def test_unresolvable_forward_reference() -> None:
     def f(x: DoesNotExist) -> None:  # type: ignore[name-defined]  # noqa: F821
         pass
 
-    with pytest.raises(TypeError, match=r"function 'f', parameter 'x'.*DoesNotExist"):
+    with pytest.raises(TypeError, match=r"function 'f', parameter 'x'.*DoesNotExist.*visible"):
         function_to_tool(f)
 
-    class LocalOnly:
+
+def test_string_annotations_naming_local_classes_resolve_like_pydantic() -> None:
+    # This module uses `from __future__ import annotations`: every annotation is a string,
+    # and these classes exist only in this function's frame (found as pydantic finds them).
+    class Where(TypedDict):
+        city: str
+        unit: Unit
+
+    class Unit(enum.Enum):
+        C = "celsius"
+        F = "fahrenheit"
+
+    @dataclasses.dataclass
+    class Window:
+        days: int
+
+    def forecast(where: Where, window: Window | None = None) -> None:
         pass
 
-    def g(ok: int, local: LocalOnly) -> None:  # a local class is invisible to string hints
+    properties = props(forecast)
+    assert properties["where"]["properties"]["unit"] == {
+        "type": "string",
+        "enum": ["celsius", "fahrenheit"],
+    }
+    assert properties["window"]["anyOf"][0]["properties"] == {"days": {"type": "integer"}}
+
+
+def test_a_caller_local_never_shadows_a_module_type() -> None:
+    Sequence = int  # noqa: F841  a local named like the module's import
+
+    def tool(items: Sequence[str]) -> None:
         pass
 
-    with pytest.raises(TypeError, match=r"function 'g', parameter 'local'.*module-level"):
-        function_to_tool(g)
+    assert props(tool)["items"] == {"type": "array", "items": {"type": "string"}}
+
+
+def test_local_classes_resolve_through_client_calls() -> None:
+    import httpx
+
+    from ollama_lite import Client
+
+    class Point(TypedDict):
+        x: float
+
+    def move(to: Point) -> None:
+        """Move there."""
+
+    bodies: list[bytes] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        bodies.append(request.content)
+        return httpx.Response(200, json={"model": "m", "message": {"role": "assistant"}})
+
+    with Client("http://127.0.0.1:9", transport=httpx.MockTransport(answer)) as client:
+        client.chat("m", [], tools=[move])
+    sent = msgspec.json.decode(bodies[-1])
+    assert sent["tools"][0]["function"]["parameters"]["properties"]["to"]["properties"] == {
+        "x": {"type": "number"}
+    }
 
 
 def test_non_function_is_rejected() -> None:

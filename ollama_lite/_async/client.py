@@ -1,11 +1,15 @@
 """`AsyncClient`: one method per Ollama endpoint.
 
 Each method reads what the request needs from disk (image files, a blob's size), has the
-protocol build a `Call`, and hands it to the session (`session.py`), which sends it.
+protocol build a `Call`, and hands it to the session (`session.py`), which sends it. The
+endpoints live in base classes by theme (`generation.py`, `models.py`, `catalog.py`); the
+keyword parameters come from `ollama_lite/types/params.py`, written into each method's
+signature by `scripts/gen_signatures.py`.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import Any, Literal, overload
@@ -14,7 +18,6 @@ import httpx
 from typing_extensions import Unpack
 
 from .. import _protocol as protocol
-from .._async_backend import read_image_files
 from .._constants import (
     DEFAULT_EMBED_CONCURRENCY,
     DEFAULT_MAX_LINE_BYTES,
@@ -22,34 +25,37 @@ from .._constants import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
 )
-from .._images import file_images
 from .._matrix import EmbedMatrix, FloatMatrix, check_dtype, matrix_call
+from .._request_options import call_arguments
 from ..types import (
-    ChatResponse,
     EmbeddingsResponse,
     EmbedResponse,
-    GenerateResponse,
+    SystemOneContent,
+    SystemOneQuestion,
+    SystemOneResponse,
     VersionResponse,
     WebFetchResponse,
     WebSearchResponse,
 )
 from ..types.params import (
-    ChatParams,
+    NOT_GIVEN,
+    EmbeddingsParams,
     EmbedManyParams,
-    GenerateParams,
+    EmbedParams,
     KeepAliveArg,
-    MessagesArg,
+    NotGiven,
     OptionsArg,
 )
+from .catalog import AsyncCatalogEndpoints
 from .embed_many import AsyncEmbedBatches, EmbedManyInput, embed_batches
+from .generation import AsyncGenerationEndpoints
 from .models import AsyncModelEndpoints
 from .session import AsyncSession
-from .streams import AsyncStream
 
 __all__ = ["AsyncClient"]
 
 
-class AsyncClient(AsyncModelEndpoints):
+class AsyncClient(AsyncGenerationEndpoints, AsyncModelEndpoints, AsyncCatalogEndpoints):
     """An asynchronous client for an Ollama server (runs on asyncio and trio).
 
     ```
@@ -100,8 +106,40 @@ class AsyncClient(AsyncModelEndpoints):
         """The base URL requests go to (without credentials)."""
         return self._session.host.base_url
 
+    @property
+    def http_path(self) -> str:
+        """`"wire"` when requests to the host take ollama_lite's own HTTP/1.1 connection
+        pool (plain `http://`, no proxy for the host), `"httpx"` when they go through httpx
+        (`why_not_wire` says why); for debugging and benchmarks."""
+        return self._session.http_path
+
+    @property
+    def why_not_wire(self) -> str | None:
+        """Why requests to the host go through httpx (None when they do not)."""
+        return self._session.why_not_fast
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}(host={self.host!r})"
+
+    def with_options(
+        self,
+        *,
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
+    ) -> AsyncClient:
+        """A copy of this client whose calls use these `timeout`, `max_retries` and
+        `headers` (added to the client's), sharing its connection pool.
+
+        `client.with_options(timeout=5).chat(...)`; options given to a call still win.
+        Closing the copy closes nothing; closing this client closes the shared connections.
+        """
+        _, options = call_arguments(locals())
+        twin = copy.copy(self)
+        twin._session = self._session.with_options(options)
+        return twin
 
     async def close(self) -> None:
         """Close the client's connections. The client cannot be used afterwards."""
@@ -120,133 +158,32 @@ class AsyncClient(AsyncModelEndpoints):
     ) -> None:
         await self.close()
 
-    # --- generation --------------------------------------------------------------------------
-
-    @overload
-    async def chat(
-        self,
-        model: str = "",
-        messages: MessagesArg = None,
-        *,
-        stream: Literal[False] = False,
-        **params: Unpack[ChatParams],
-    ) -> ChatResponse: ...
-
-    @overload
-    async def chat(
-        self,
-        model: str = "",
-        messages: MessagesArg = None,
-        *,
-        stream: Literal[True],
-        **params: Unpack[ChatParams],
-    ) -> AsyncStream[ChatResponse]: ...
-
-    @overload
-    async def chat(
-        self,
-        model: str = "",
-        messages: MessagesArg = None,
-        *,
-        stream: bool = False,
-        **params: Unpack[ChatParams],
-    ) -> ChatResponse | AsyncStream[ChatResponse]: ...
-
-    async def chat(
-        self,
-        model: str = "",
-        messages: MessagesArg = None,
-        *,
-        stream: bool = False,
-        **params: Unpack[ChatParams],
-    ) -> ChatResponse | AsyncStream[ChatResponse]:
-        """Send a conversation; get the assistant's reply, or a stream of its parts.
-
-        `messages` are dicts or `Message`s (images as bytes, `Path` or base64 text);
-        `tools` are dicts, `Tool`s or plain Python functions; `format` is "json", a JSON
-        schema or a type (parse the reply back with `ollama_lite.parse`); `think` is a bool
-        or "low"/"medium"/"high"/"max"; `keep_alive` is seconds or a duration like "5m".
-        The keywords are those of `ollama_lite.types.ChatParams`.
-        """
-        files = await read_image_files(file_images(messages))
-        call = protocol.chat(model, messages, stream=stream, image_files=files, **params)
-        return await self._session.run(call)
-
-    @overload
-    async def generate(
-        self,
-        model: str = "",
-        prompt: str | None = None,
-        suffix: str | None = None,
-        *,
-        stream: Literal[False] = False,
-        **params: Unpack[GenerateParams],
-    ) -> GenerateResponse: ...
-
-    @overload
-    async def generate(
-        self,
-        model: str = "",
-        prompt: str | None = None,
-        suffix: str | None = None,
-        *,
-        stream: Literal[True],
-        **params: Unpack[GenerateParams],
-    ) -> AsyncStream[GenerateResponse]: ...
-
-    @overload
-    async def generate(
-        self,
-        model: str = "",
-        prompt: str | None = None,
-        suffix: str | None = None,
-        *,
-        stream: bool = False,
-        **params: Unpack[GenerateParams],
-    ) -> GenerateResponse | AsyncStream[GenerateResponse]: ...
-
-    async def generate(
-        self,
-        model: str = "",
-        prompt: str | None = None,
-        suffix: str | None = None,
-        *,
-        stream: bool = False,
-        **params: Unpack[GenerateParams],
-    ) -> GenerateResponse | AsyncStream[GenerateResponse]:
-        """Complete a prompt; get the completion, or a stream of its parts.
-
-        With no prompt, the server only loads the model (`done_reason="load"`). The
-        keywords are those of `ollama_lite.types.GenerateParams`.
-        """
-        files = await read_image_files(file_images(images=params.get("images")))
-        call = protocol.generate(model, prompt, suffix, stream=stream, image_files=files, **params)
-        return await self._session.run(call)
-
     # --- embeddings --------------------------------------------------------------------------
 
     async def embed(
         self,
         model: str = "",
         input: str | Sequence[str] = "",
+        # BEGIN params generated from EmbedParams by scripts/gen_signatures.py
         truncate: bool | None = None,
         options: OptionsArg = None,
         keep_alive: KeepAliveArg = None,
         dimensions: int | None = None,
+        # END generated params
+        *,
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> EmbedResponse:
         """Embed one text or a list of texts: one L2-normalised vector each, in order.
 
-        The parameters after `input` are those of `ollama_lite.types.EmbedParams`.
+        The parameters after `input` are those of `ollama_lite.types.EmbedParams` (also
+        taken by position, as the official package does).
         """
-        call = protocol.embed(
-            model,
-            input,
-            truncate=truncate,
-            options=options,
-            keep_alive=keep_alive,
-            dimensions=dimensions,
-        )
-        return await self._session.unary(call)
+        params, request = call_arguments(locals(), EmbedParams)
+        return await self._session.unary(protocol.embed(model, input, **params), options=request)
 
     async def embed_matrix(
         self,
@@ -327,23 +264,81 @@ class AsyncClient(AsyncModelEndpoints):
         self,
         model: str = "",
         prompt: str | None = None,
+        # BEGIN params generated from EmbeddingsParams by scripts/gen_signatures.py
         options: OptionsArg = None,
         keep_alive: KeepAliveArg = None,
+        # END generated params
+        *,
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> EmbeddingsResponse:
         """Embed one text with the legacy endpoint (unnormalised). Prefer `embed`."""
-        call = protocol.embeddings(model, prompt, options=options, keep_alive=keep_alive)
-        return await self._session.unary(call)
+        params, request = call_arguments(locals(), EmbeddingsParams)
+        call = protocol.embeddings(model, prompt, **params)
+        return await self._session.unary(call, options=request)
 
-    async def version(self) -> VersionResponse:
+    async def systemone(
+        self,
+        model: str,
+        state: SystemOneContent,
+        questions: Mapping[str, SystemOneQuestion | Mapping[str, Any]],
+        keep_alive: KeepAliveArg = None,
+        *,
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
+    ) -> SystemOneResponse:
+        """Score choice, noul (yes/no) and score questions about `state` with a System One
+        model; one JSON answer per question (no streaming)."""
+        _, options = call_arguments(locals())
+        call = protocol.systemone(model, state, questions, keep_alive)
+        return await self._session.unary(call, options=options)
+
+    async def version(
+        self,
+        *,
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
+    ) -> VersionResponse:
         """The server's version."""
-        return await self._session.unary(protocol.version())
+        _, options = call_arguments(locals())
+        return await self._session.unary(protocol.version(), options=options)
 
     # --- ollama.com --------------------------------------------------------------------------
 
-    async def web_search(self, query: str, max_results: int = 3) -> WebSearchResponse:
+    async def web_search(
+        self,
+        query: str,
+        max_results: int = 3,
+        *,
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
+    ) -> WebSearchResponse:
         """Search the web with Ollama's hosted API (needs `OLLAMA_API_KEY`)."""
-        return await self._session.unary(protocol.web_search(query, max_results))
+        _, options = call_arguments(locals())
+        return await self._session.unary(protocol.web_search(query, max_results), options=options)
 
-    async def web_fetch(self, url: str) -> WebFetchResponse:
+    async def web_fetch(
+        self,
+        url: str,
+        *,
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
+    ) -> WebFetchResponse:
         """Fetch a web page with Ollama's hosted API (needs `OLLAMA_API_KEY`)."""
-        return await self._session.unary(protocol.web_fetch(url))
+        _, options = call_arguments(locals())
+        return await self._session.unary(protocol.web_fetch(url), options=options)

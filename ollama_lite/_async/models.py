@@ -1,81 +1,190 @@
-"""The model-management endpoints of `AsyncClient`: pull, push, create, blobs, list, show,
-ps, copy, delete (a base class, so `client.py` stays about generation)."""
+"""The endpoints of `AsyncClient` that move models: pull, push, create and blob uploads (a
+base class, so `client.py` stays about the client itself)."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
-from typing import Literal, overload
+from collections.abc import Callable, Mapping, Sequence
+from typing import Literal, TypeAlias, overload
+
+import httpx
 
 from .. import _protocol as protocol
 from .._async_backend import blob_size, file_chunks, read_image_files, sha256_file
-from .._errors import ResponseError
+from .._errors import RequestError, ResponseError
+from .._files import refuse_file_name_images
 from .._images import file_images
+from .._progress import PullProgress
+from .._request_options import call_arguments
 from ..types import (
-    ListResponse,
-    ProcessResponse,
     ProgressResponse,
-    ShowResponse,
-    StatusResponse,
 )
-from ..types.params import MessagesArg, OptionsArg
+from ..types.params import NOT_GIVEN, CreateParams, MessagesArg, NotGiven, OptionsArg
 from .sender import AsyncSender
 from .streams import AsyncStream
 
-__all__ = ["AsyncModelEndpoints"]
+__all__ = ["AsyncModelEndpoints", "ProgressArg"]
+
+#: `pull(progress=...)`: True for the built-in display (`PullProgress` on stderr), or a
+#: callable that receives each progress part.
+ProgressArg: TypeAlias = "bool | Callable[[ProgressResponse], object]"
 
 
 class AsyncModelEndpoints:
-    """Endpoints that manage the models stored on the server."""
+    """Endpoints that bring models to the server, or take them from it."""
 
     _session: AsyncSender
 
     @overload
     async def pull(
-        self, model: str, *, insecure: bool = False, stream: Literal[False] = False
+        self,
+        model: str,
+        *,
+        insecure: bool = False,
+        stream: Literal[False] = False,
+        progress: ProgressArg = False,
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> ProgressResponse: ...
 
     @overload
     async def pull(
-        self, model: str, *, insecure: bool = False, stream: Literal[True]
+        self,
+        model: str,
+        *,
+        insecure: bool = False,
+        stream: Literal[True],
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> AsyncStream[ProgressResponse]: ...
 
     @overload
     async def pull(
-        self, model: str, *, insecure: bool = False, stream: bool = False
+        self,
+        model: str,
+        *,
+        insecure: bool = False,
+        stream: bool = False,
+        progress: ProgressArg = False,
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> ProgressResponse | AsyncStream[ProgressResponse]: ...
 
     async def pull(
-        self, model: str, *, insecure: bool = False, stream: bool = False
+        self,
+        model: str,
+        *,
+        insecure: bool = False,
+        stream: bool = False,
+        progress: ProgressArg = False,
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> ProgressResponse | AsyncStream[ProgressResponse]:
-        """Download a model; with `stream=True`, progress per layer (keyed by `digest`)."""
-        return await self._session.run(protocol.pull(model, insecure=insecure, stream=stream))
+        """Download a model; with `stream=True`, progress per layer (keyed by `digest`).
+
+        `progress=True` shows the download on stderr while it runs (`PullProgress`: one
+        line per status, the layers summed on a line redrawn in place) and returns the
+        final status; `progress=callable` gets each progress part instead.
+        """
+        _, options = call_arguments(locals())
+        if progress is False:
+            call = protocol.pull(model, insecure=insecure, stream=stream)
+            return await self._session.run(call, options)
+        if not (progress is True or callable(progress)):
+            raise RequestError(f"progress must be True, False or a callable, not {progress!r}")
+        if stream:
+            raise RequestError("progress= shows the parts itself: use it without stream=True")
+        call = protocol.pull(model, insecure=insecure, stream=True)
+        show = PullProgress() if progress is True else progress
+        last: ProgressResponse | None = None
+        try:
+            async with await self._session.stream(call, options) as parts:
+                async for part in parts:
+                    show(part)
+                    last = part
+        finally:
+            if isinstance(show, PullProgress):
+                show.close()
+        if last is None:
+            raise ResponseError("the server ended the pull without a status", 200)
+        return last
 
     @overload
     async def push(
-        self, model: str, *, insecure: bool = False, stream: Literal[False] = False
+        self,
+        model: str,
+        *,
+        insecure: bool = False,
+        stream: Literal[False] = False,
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> ProgressResponse: ...
 
     @overload
     async def push(
-        self, model: str, *, insecure: bool = False, stream: Literal[True]
+        self,
+        model: str,
+        *,
+        insecure: bool = False,
+        stream: Literal[True],
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> AsyncStream[ProgressResponse]: ...
 
     @overload
     async def push(
-        self, model: str, *, insecure: bool = False, stream: bool = False
+        self,
+        model: str,
+        *,
+        insecure: bool = False,
+        stream: bool = False,
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> ProgressResponse | AsyncStream[ProgressResponse]: ...
 
     async def push(
-        self, model: str, *, insecure: bool = False, stream: bool = False
+        self,
+        model: str,
+        *,
+        insecure: bool = False,
+        stream: bool = False,
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> ProgressResponse | AsyncStream[ProgressResponse]:
         """Upload a model (`namespace/model:tag`) to a registry."""
-        return await self._session.run(protocol.push(model, insecure=insecure, stream=stream))
+        _, options = call_arguments(locals())
+        call = protocol.push(model, insecure=insecure, stream=stream)
+        return await self._session.run(call, options)
 
     @overload
     async def create(
         self,
         model: str,
+        # BEGIN params generated from CreateParams by scripts/gen_signatures.py
         quantize: str | None = None,
         from_: str | None = None,
         files: Mapping[str, str] | None = None,
@@ -85,14 +194,21 @@ class AsyncModelEndpoints:
         system: str | None = None,
         parameters: OptionsArg = None,
         messages: MessagesArg = None,
+        # END generated params
         *,
         stream: Literal[False] = False,
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> ProgressResponse: ...
 
     @overload
     async def create(
         self,
         model: str,
+        # BEGIN params generated from CreateParams by scripts/gen_signatures.py
         quantize: str | None = None,
         from_: str | None = None,
         files: Mapping[str, str] | None = None,
@@ -102,14 +218,21 @@ class AsyncModelEndpoints:
         system: str | None = None,
         parameters: OptionsArg = None,
         messages: MessagesArg = None,
+        # END generated params
         *,
         stream: Literal[True],
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> AsyncStream[ProgressResponse]: ...
 
     @overload
     async def create(
         self,
         model: str,
+        # BEGIN params generated from CreateParams by scripts/gen_signatures.py
         quantize: str | None = None,
         from_: str | None = None,
         files: Mapping[str, str] | None = None,
@@ -119,13 +242,20 @@ class AsyncModelEndpoints:
         system: str | None = None,
         parameters: OptionsArg = None,
         messages: MessagesArg = None,
+        # END generated params
         *,
         stream: bool = False,
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> ProgressResponse | AsyncStream[ProgressResponse]: ...
 
     async def create(
         self,
         model: str,
+        # BEGIN params generated from CreateParams by scripts/gen_signatures.py
         quantize: str | None = None,
         from_: str | None = None,
         files: Mapping[str, str] | None = None,
@@ -135,68 +265,67 @@ class AsyncModelEndpoints:
         system: str | None = None,
         parameters: OptionsArg = None,
         messages: MessagesArg = None,
+        # END generated params
         *,
         stream: bool = False,
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> ProgressResponse | AsyncStream[ProgressResponse]:
-        """Create a model from an existing one (`from_`) or from uploaded blobs (`files`)."""
-        image_files = await read_image_files(file_images(messages))
-        call = protocol.create(
-            model,
-            quantize,
-            from_,
-            files,
-            adapters,
-            template,
-            license,
-            system,
-            parameters,
-            messages,
-            stream=stream,
-            image_files=image_files,
-        )
-        return await self._session.run(call)
+        """Create a model from an existing one (`from_`) or from uploaded blobs (`files`).
 
-    async def create_blob(self, path: str | os.PathLike[str]) -> str:
+        The parameters after `model` are those of `ollama_lite.types.CreateParams`.
+        """
+        params, options = call_arguments(locals(), CreateParams)
+        messages = params.get("messages")
+        refuse_file_name_images(messages)
+        image_files = await read_image_files(file_images(messages))
+        call = protocol.create(model, stream=stream, image_files=image_files, **params)
+        return await self._session.run(call, options)
+
+    async def create_blob(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
+    ) -> str:
         """Upload a file as a blob unless the server has it; return `sha256:<hex>`.
 
         The file is hashed and sent in 1 MiB pieces, so memory stays constant whatever its
         size.
         """
-        size = blob_size(path)
+        _, options = call_arguments(locals())
+        size = await blob_size(path)
         digest = await sha256_file(path)
-        if await self.blob_exists(digest):
+        if await self.blob_exists(digest, **options):
             return digest
         # A fresh reader per attempt, so a retried upload sends the whole file again.
         call = protocol.blob_upload(digest, size)
-        await self._session.unary(call, content=lambda: file_chunks(path))
+        await self._session.unary(call, content=lambda: file_chunks(path), options=options)
         return digest
 
-    async def blob_exists(self, digest: str) -> bool:
+    async def blob_exists(
+        self,
+        digest: str,
+        *,
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
+    ) -> bool:
         """True when the server already has the blob `sha256:<hex>`."""
+        _, options = call_arguments(locals())
         try:
-            await self._session.unary(protocol.blob_head(digest))
+            await self._session.unary(protocol.blob_head(digest), options=options)
         except ResponseError as exc:
             if exc.status_code == 404:
                 return False
             raise
         return True
-
-    async def list(self) -> ListResponse:
-        """Models stored on the server."""
-        return await self._session.unary(protocol.list_models())
-
-    async def show(self, model: str, *, verbose: bool | None = None) -> ShowResponse:
-        """Details of a model: parameters, template, capabilities, model_info, ..."""
-        return await self._session.unary(protocol.show(model, verbose=verbose))
-
-    async def ps(self) -> ProcessResponse:
-        """Models loaded in memory now."""
-        return await self._session.unary(protocol.ps())
-
-    async def copy(self, source: str, destination: str) -> StatusResponse:
-        """Copy a model under a new name."""
-        return await self._session.unary(protocol.copy(source, destination))
-
-    async def delete(self, model: str) -> StatusResponse:
-        """Delete a model from the server."""
-        return await self._session.unary(protocol.delete(model))

@@ -12,7 +12,7 @@ import copy
 import logging
 import random
 import threading
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import AsyncGenerator, Callable, Mapping
 from typing import Any, TypeVar
 
 import msgspec
@@ -108,19 +108,49 @@ class AsyncPoolSession:
         self._probe = probe
         self._lock = threading.Lock()
         self._signal = Signal()
+        self._options: dict[str, Any] = {}
 
     # --- the Session interface ---------------------------------------------------------------
+
+    @property
+    def http_path(self) -> str:
+        """`"wire"` or `"httpx"` when every host takes that path, else `"mixed"`."""
+        paths = {client.http_path for client in self.clients}
+        return paths.pop() if len(paths) == 1 else "mixed"
+
+    @property
+    def why_not_fast(self) -> str | None:
+        """Why some host's requests go through httpx, naming the host (None if none do)."""
+        for client in self.clients:
+            reason = client.why_not_wire
+            if reason is not None:
+                return f"{client.host}: {reason}"
+        return None
 
     async def aclose(self) -> None:
         """Close every host's client."""
         for client in self.clients:
             await client.aclose()
 
-    async def unary(self, call: Call[T], content: Callable[[], Any] | None = None) -> T:
+    def with_options(self, options: Mapping[str, Any]) -> AsyncPoolSession:
+        """A copy whose calls use `options` (`RequestOptions`), sharing the hosts' connections
+        and the routing state. `max_retries` is refused: the pool retries across hosts
+        (`max_attempts`), each host once."""
+        twin = copy.copy(self)
+        twin._options = {**self._options, **_pool_options(options)}
+        return twin
+
+    async def unary(
+        self,
+        call: Call[T],
+        content: Callable[[], Any] | None = None,
+        options: Mapping[str, Any] | None = None,
+    ) -> T:
         """The decoded result of a non-streamed call, from the first host that answers it."""
+        merged = self._merged(options)
         ticket = Ticket(call_model(call))
         result: T = await self._attempts(
-            call, ticket, lambda client: client._session.unary(call, content)
+            call, ticket, lambda client: client._session.unary(call, content, merged)
         )
         assert ticket.host is not None
         name = self.names[ticket.host]
@@ -129,11 +159,14 @@ class AsyncPoolSession:
             result = copy.copy(result)  # a shared constant: tag a copy
         return tag_host(result, name)  # type: ignore[no-any-return]
 
-    async def stream(self, call: Call[T]) -> AsyncStream[T]:
+    async def stream(
+        self, call: Call[T], options: Mapping[str, Any] | None = None
+    ) -> AsyncStream[T]:
         """A stream from the first host that starts one; it stays on that host."""
+        merged = self._merged(options)
         ticket = Ticket(call_model(call))
         inner: AsyncStream[T] = await self._attempts(
-            call, ticket, lambda client: client._session.stream(call)
+            call, ticket, lambda client: client._session.stream(call, merged)
         )
         assert ticket.host is not None
         name = self.names[ticket.host]
@@ -141,11 +174,19 @@ class AsyncPoolSession:
         await pooled.start()
         return pooled
 
-    async def run(self, call: Call[T]) -> T | AsyncStream[T]:
+    async def run(
+        self, call: Call[T], options: Mapping[str, Any] | None = None
+    ) -> T | AsyncStream[T]:
         """`stream` or `unary`, as the call says."""
         if call.stream:
-            return await self.stream(call)
-        return await self.unary(call)
+            return await self.stream(call, options)
+        return await self.unary(call, options=options)
+
+    def _merged(self, options: Mapping[str, Any] | None) -> dict[str, Any] | None:
+        """The options a host's session gets: this copy's, then the call's."""
+        if not options:
+            return self._options or None
+        return {**self._options, **_pool_options(options)}
 
     # --- routing -----------------------------------------------------------------------------
 
@@ -312,3 +353,13 @@ async def _relay(
             await inner.aclose()
         finally:
             finish(error if isinstance(error, Exception) else None)
+
+
+def _pool_options(options: Mapping[str, Any]) -> dict[str, Any]:
+    """Per-call options for a pool: `max_retries` is refused (hosts never retry)."""
+    if "max_retries" in options:
+        raise RequestError(
+            "a host pool retries on other hosts: set max_attempts on the pool, "
+            "not max_retries per call"
+        )
+    return dict(options)

@@ -1,39 +1,64 @@
-"""`AsyncSession`: sends a `Call` through httpx and returns its result or its stream.
+"""`AsyncSession`: sends a `Call` and returns its result or its stream.
 
-It owns what every request shares: the headers (defaults, auth), the transport (httpx's,
-or ours with the linear connection pool), the httpx clients, the retry loop, and the bounded
-reads of bodies. The endpoint methods in `client.py` only build `Call`s and hand them here.
+It owns what every request shares: the headers (defaults, auth), the transports, the retry
+loop, and the bounded reads of bodies. The endpoint methods in `client.py` only build
+`Call`s and hand them here.
+
+Two paths lead to the server. Plain `http://` to a host that no proxy applies to, without
+an httpx setting only httpx has, takes the fast path (`wire_client.py`: our own HTTP/1.1
+pool, handed the `Call` directly). Everything else (TLS, proxies, HTTP/2, `mounts`, a
+caller's `transport=`, the hosted ollama.com endpoints, a redirect off plain HTTP) goes
+through httpx as before. Both raise httpx's exception types, mapped here the same way.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
 import time
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import httpx
 
 from .. import _protocol as protocol
-from .._async_backend import LoopHttpClients, sleep
+from .._async_backend import LoopHttpClients, close_response, sleep
 from .._compat.httpcore_linear_pool import default_transport
+from .._compat.httpx_mocks import transports_are_patched
 from .._config import (
     TRANSPORT_SETTINGS,
     RetryPolicy,
-    brings_own_transport,
     client_headers,
+    linear_pool_scope,
+    not_the_server_root,
     resolve_host,
     sends_bearer,
 )
-from .._errors import RequestError
+from .._errors import RequestError, ResponseError
 from .._ndjson import NDJSONDecoder
 from .._protocol import Call
+from .._request_options import CallSettings
+from .._wire.eligibility import why_not_fast
+from .._wire.request import LeavesPlainHTTP
 from .streams import AsyncStream
+
+if TYPE_CHECKING:
+    from .wire_client import AsyncWireClient
+    from .wire_transports import AsyncTransports
 
 __all__ = ["AsyncSession"]
 
 T = TypeVar("T")
 logger = logging.getLogger("ollama_lite")
+
+
+class _Shared:
+    """State a session shares with its `with_options` copies."""
+
+    __slots__ = ("closed",)
+
+    def __init__(self) -> None:
+        self.closed = False
 
 
 class AsyncSession:
@@ -71,89 +96,192 @@ class AsyncSession:
         # Unless the caller brings a transport or a proxy is in effect, use a transport whose
         # connection pool stays linear under concurrency (see _compat/httpcore_linear_pool).
         self._transport_options: dict[str, Any] | None = None
-        if not brings_own_transport(httpx_kwargs):
+        self._linear_pool_scope = linear_pool_scope(self.host.base_url, httpx_kwargs)
+        if self._linear_pool_scope is not None:
             self._transport_options = {
                 key: httpx_kwargs[key] for key in TRANSPORT_SETTINGS if key in httpx_kwargs
             }
-        self.http_clients = LoopHttpClients(self._new_http_client)
-        self._closed = False
+        #: Why requests to the host go through httpx (None: they take the fast path).
+        self.why_not_fast = why_not_fast(self.host.base_url, httpx_kwargs)
+        self._wire_options: dict[str, Any] | None = None
+        if self.why_not_fast is None:
+            self._wire_options = {
+                "headers": request_headers,
+                "timeout": timeout,
+                "follow_redirects": follow_redirects,
+                "limits": httpx_kwargs.get("limits"),
+            }
+        self.http_clients = LoopHttpClients(self._new_transports)
+        self._shared = _Shared()
+        self._settings = CallSettings()
+        self._owns_connections = True
+
+    def with_options(self, options: Mapping[str, Any]) -> AsyncSession:
+        """A copy whose calls use `options` (`RequestOptions`), sharing these connections."""
+        twin = copy.copy(self)
+        twin._settings = self._settings.merged(options)
+        twin._owns_connections = False
+        return twin
+
+    @property
+    def http_path(self) -> str:
+        """`"wire"` when requests to the host take the fast path, else `"httpx"`."""
+        return "httpx" if self._wire_options is None else "wire"
+
+    def _new_transports(self) -> AsyncTransports:
+        # Imported here, when a client is made: `import ollama_lite` stays free of anyio.
+        from .wire_client import AsyncWireClient
+        from .wire_transports import AsyncTransports
+
+        wire = None
+        if self._wire_options is not None:
+            wire = AsyncWireClient(self.host.base_url, **self._wire_options)
+        # Without the fast path, httpx carries every request: build it now, as before, not
+        # inside the first request's deadline (loading CA certificates takes ~0.14 s).
+        http = None if wire is not None else self._new_http_client()
+        return AsyncTransports(wire, self._new_http_client, http)
 
     def _new_http_client(self) -> httpx.AsyncClient:
         options = self._http_options
-        if self._transport_options is not None:
+        if self._transport_options is not None and self._wire_options is None:
             transport = default_transport(is_async=True, **self._transport_options)
-            options = {**options, "transport": transport}
+            if self._linear_pool_scope == "host":
+                # Proxies are set, but not for the host: httpx keeps them for other URLs.
+                origin = "/".join(self.host.base_url.split("/", 3)[:3])  # scheme://host:port
+                options = {**options, "mounts": {origin: transport}}
+            else:
+                options = {**options, "transport": transport}
         return httpx.AsyncClient(**options)
 
     async def aclose(self) -> None:
-        """Close the httpx clients; the session cannot send afterwards."""
-        self._closed = True
+        """Close the httpx clients; the session cannot send afterwards. A `with_options`
+        copy closes nothing: the connections are the original's."""
+        if not self._owns_connections:
+            return
+        self._shared.closed = True
         await self.http_clients.aclose()
 
-    async def _http(self) -> httpx.AsyncClient:
-        if self._closed:
+    async def _transports(self) -> AsyncTransports:
+        if self._shared.closed:
             raise RequestError(f"this {self._owner} is closed; create a new one")
         return await self.http_clients.get()
 
     async def send(
-        self, call: Call[Any], content: Callable[[], Any] | None = None
+        self,
+        call: Call[Any],
+        content: Callable[[], Any] | None = None,
+        options: Mapping[str, Any] | None = None,
     ) -> httpx.Response:
         """Send `call`, retrying per policy; return a response with status < 300, unread.
 
-        `content` makes a fresh body per attempt (a file upload) instead of `call.body`.
+        `content` makes a fresh body per attempt (a file upload) instead of `call.body`;
+        `options` are the call's `RequestOptions`.
         """
+        settings = self._settings.merged(options)
+        retry = settings.retry or self._retry
+        headers = {**call.headers, **settings.headers} if settings.headers else call.headers
         if call.bearer_only and not self._bearer:
             raise RequestError(
                 f"{call.path} is an ollama.com API: set OLLAMA_API_KEY or pass api_key=..."
             )
         url = call.url()
         where = call.base_url or self.host.base_url
-        http = await self._http()
+        transports = await self._transports()
+        wire = transports.wire
+        if (
+            call.base_url is not None
+            or settings.timeout is not httpx.USE_CLIENT_DEFAULT
+            or transports_are_patched(is_async=True)
+        ):
+            # Elsewhere than the host, a timeout of the call's own (httpx applies it per
+            # request), or a test double waiting inside httpx: httpx carries this call.
+            wire = None
         attempt = 0
         while True:
-            request = http.build_request(
-                call.method,
-                url,
-                content=content() if content is not None else call.body,
-                headers=call.headers,
-            )
             started = time.perf_counter()
             try:
-                response = await http.send(request, stream=True)
+                if wire is not None:
+                    response = await self._send_wire(wire, call, content, headers)
+                else:
+                    http = transports.http
+                    request = http.build_request(
+                        call.method,
+                        url,
+                        content=content() if content is not None else call.body,
+                        headers=headers,
+                        timeout=settings.timeout,
+                    )
+                    response = await http.send(request, stream=True)
+            except LeavesPlainHTTP:
+                wire = None  # redirected to another origin: httpx makes the call (and follows)
+                continue
             except httpx.HTTPError as exc:
                 attempt += 1
                 delay = (
-                    self._retry.delay_for_connect_error(attempt)
+                    retry.delay_for_connect_error(attempt)
                     if protocol.is_connect_failure(exc)
                     else None
                 )
                 if delay is None:
                     raise protocol.transport_error(exc, where) from exc
-                logger.debug("%s %s failed (%s); retry in %.2f s", call.method, url, exc, delay)
+                _log_retry(call, retry, attempt, delay, f"connection failed ({exc})")
                 await sleep(delay)
                 continue
             if logger.isEnabledFor(logging.DEBUG):
                 logger.debug(
-                    "%s %s -> %d (%.1f ms)",
+                    "%s %s -> %d (%.1f ms) via %s",
                     call.method,
-                    request.url.copy_with(username=None, password=None, query=None),
+                    httpx.URL(str(response.url)).copy_with(
+                        username=None, password=None, query=None
+                    ),
                     response.status_code,
                     (time.perf_counter() - started) * 1000,
+                    "httpx" if wire is None else "wire",
                 )
             if response.status_code < 300:
                 return response
             try:
                 body = await self._read_error_body(response)
             finally:
-                await response.aclose()
+                await close_response(response)
             attempt += 1
-            delay = self._retry.delay_for_status(attempt, response.status_code, response.headers)
+            delay = retry.delay_for_status(attempt, response.status_code, response.headers)
             if delay is None:
-                raise protocol.error_for_status(response.status_code, response.headers, body)
-            logger.debug(
-                "%s %s -> %d; retry in %.2f s", call.method, url, response.status_code, delay
-            )
+                raise self._error(call, response, body)
+            reason = f"HTTP {response.status_code} {response.reason_phrase}".rstrip()
+            if "retry-after" in response.headers:
+                reason += f", Retry-After: {response.headers['retry-after']}"
+            _log_retry(call, retry, attempt, delay, reason)
             await sleep(delay)
+
+    async def _send_wire(
+        self,
+        wire: AsyncWireClient,
+        call: Call[Any],
+        content: Callable[[], Any] | None,
+        headers: Mapping[str, str],
+    ) -> httpx.Response:
+        """Send `call` on the fast path. Its response offers what the session and the streams
+        use of an `httpx.Response` (status, headers, body reads, close), typed as one."""
+        if content is not None:
+            response = await wire.request(
+                call.method, call.path, headers=headers, content=content()
+            )
+        else:
+            response = await wire.request(
+                call.method, call.path, body=call.body or b"", headers=headers
+            )
+        return cast(httpx.Response, response)
+
+    def _error(self, call: Call[Any], response: httpx.Response, body: bytes) -> ResponseError:
+        """The exception for an error answer; a 404 from a host that names an API path
+        (`.../v1`, `.../api`) says the host should be the server's root."""
+        error = protocol.error_for_status(response.status_code, response.headers, body)
+        if response.status_code == 404 and type(error) is ResponseError and not call.base_url:
+            hint = not_the_server_root(self.host.base_url, call.path)
+            if hint is not None:
+                return ResponseError(f"{error.error}: {hint}", 404)
+        return error
 
     async def _read_error_body(self, response: httpx.Response) -> bytes:
         """At most `max_line_bytes` of an error body (a huge one is cut, not buffered)."""
@@ -185,21 +313,28 @@ class AsyncSession:
             chunks.append(chunk)
         return b"".join(chunks)
 
-    async def unary(self, call: Call[T], content: Callable[[], Any] | None = None) -> T:
+    async def unary(
+        self,
+        call: Call[T],
+        content: Callable[[], Any] | None = None,
+        options: Mapping[str, Any] | None = None,
+    ) -> T:
         """The decoded result of a non-streamed call."""
-        response = await self.send(call, content)
+        response = await self.send(call, content, options)
         try:
             body = await self._read_body(response)
         except httpx.HTTPError as exc:
             where = call.base_url or self.host.base_url
             raise protocol.transport_error(exc, where, started=True) from exc
         finally:
-            await response.aclose()
+            await close_response(response)
         return protocol.decode_body(call, body)
 
-    async def stream(self, call: Call[T]) -> AsyncStream[T]:
+    async def stream(
+        self, call: Call[T], options: Mapping[str, Any] | None = None
+    ) -> AsyncStream[T]:
         """The stream of a streamed call's parts (the response is open until it ends)."""
-        response = await self.send(call)
+        response = await self.send(call, options=options)
         decoder = NDJSONDecoder(
             call.result, max_line_bytes=self._max_line_bytes, status_code=response.status_code
         )
@@ -207,8 +342,23 @@ class AsyncSession:
         await stream.start()
         return stream
 
-    async def run(self, call: Call[T]) -> T | AsyncStream[T]:
+    async def run(
+        self, call: Call[T], options: Mapping[str, Any] | None = None
+    ) -> T | AsyncStream[T]:
         """`stream` or `unary`, as the call says."""
         if call.stream:
-            return await self.stream(call)
-        return await self.unary(call)
+            return await self.stream(call, options)
+        return await self.unary(call, options=options)
+
+
+def _log_retry(call: Call[Any], retry: RetryPolicy, attempt: int, delay: float, why: str) -> None:
+    """Retries are logged at INFO, so a slow call is explained without DEBUG logging."""
+    logger.info(
+        "retrying %s %s in %.2f s (retry %d of %d): %s",
+        call.method,
+        call.path,
+        delay,
+        attempt,
+        retry.max_retries,
+        why,
+    )

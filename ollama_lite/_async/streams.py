@@ -1,13 +1,15 @@
 """`AsyncStream`: an iterator over a streamed response that owns its HTTP connection.
 
 A stream closes its response when it is exhausted, when an error is raised (an error line
-from the server, a broken connection, or an exception such as cancellation or
-KeyboardInterrupt while waiting for data), when it leaves a `with` block, on `close()`, and
+from the server, a broken connection, or an exception such as KeyboardInterrupt while
+waiting for data, or a cancellation), when it leaves a `with` block, on `close()`, and
 when it is dropped: the parts come from a generator that holds the response but not the
 stream, and the stream starts it at once, so a dropped stream's generator is finalised,
 which closes the response.
 
 Ollama stops generating when the connection closes, so closing frees the server as well.
+Iterating a stream again once it is closed or read raises `StreamClosedError` (its parts
+were read once, from the connection); `collect()` keeps a whole reply as one response.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from typing import Any, Generic, TypeVar
 import httpx
 
 from .._async_backend import close_response
+from .._collect import Collector
 from .._compat.httpx_raw_stream import raw_chunks
+from .._errors import StreamClosedError
 from .._ndjson import NDJSONDecoder
 from .._protocol import transport_error
 
@@ -53,6 +57,16 @@ async def _parts(
         await close_response(response)
 
 
+def _finished(parts: Any) -> bool:
+    """True once the parts generator ended or was closed (its frame is gone)."""
+    return parts.ag_frame is None
+
+
+def _running(parts: Any) -> bool:
+    """True while a reader is inside the parts generator (another task or thread)."""
+    return bool(parts.ag_running)
+
+
 class AsyncStream(Generic[T]):
     """The parts of a streamed reply, in order. Iterate it with `async for`; close it early
     with `async with` or `aclose()`.
@@ -64,11 +78,12 @@ class AsyncStream(Generic[T]):
     ```
     """
 
-    __slots__ = ("_parts", "_response")
+    __slots__ = ("_iterated", "_parts", "_response")
 
     def __init__(self, response: httpx.Response, decoder: NDJSONDecoder[T], url: str) -> None:
         self._response = response
         self._parts: AsyncGenerator[T, None] = _parts(response, decoder, url)
+        self._iterated = False
 
     async def start(self) -> None:
         """Run the parts generator to its first step (reads nothing)."""
@@ -80,15 +95,50 @@ class AsyncStream(Generic[T]):
         return self._response
 
     def __aiter__(self) -> AsyncIterator[T]:
+        if _finished(self._parts):
+            raise StreamClosedError(
+                "this stream is closed: it was read to its end, or its `with` block ended, or "
+                "close() was called. Iterate it inside the `with` block, or keep the whole "
+                "reply with collect()"
+            )
+        self._iterated = True
         return self._parts
 
     def __anext__(self) -> Awaitable[T]:
+        self._iterated = True
         return self._parts.__anext__()
 
+    async def collect(self) -> T:
+        """Read the whole stream and return it as one response, then close it.
+
+        For chat and generate: the joined text (`message.content` / `response`) and
+        thinking, every tool call and logprob in order, and the final part's metrics and
+        done reason. For other streams (pull, push, create), the last part. Call it
+        instead of iterating, not after.
+        """
+        if self._iterated or _finished(self._parts):
+            raise StreamClosedError(
+                "collect() reads the whole stream: call it instead of iterating, before any "
+                "part was read and while the stream is open"
+            )
+        self._iterated = True
+        collector: Collector[T] = Collector()
+        async with self:
+            async for part in self._parts:
+                collector.add(part)
+        return collector.result()
+
     async def aclose(self) -> None:
-        """Close the HTTP response (and with it the server's generation)."""
-        await self._parts.aclose()
-        await close_response(self._response)
+        """Close the HTTP response (and with it the server's generation).
+
+        Safe while another task or thread iterates the stream (a "stop" button): the
+        response is closed first, so the reader's read fails with `StreamInterrupted`.
+        """
+        try:
+            await close_response(self._response)
+        finally:
+            if not _running(self._parts):  # else the reader is inside it: it ends there
+                await self._parts.aclose()
 
     close = aclose  # async alias: `close` works on both streams
 

@@ -6,4 +6,8 @@ When httpcore or httpx upgrades, look here first:
   subclass with a linear request-assignment pass (self-checked; falls back to stock httpcore).
 - `httpx_raw_stream`: reads an httpx response's transport stream directly, skipping httpx's
   decoder layers when the body has no Content-Encoding.
+- `httpx_proxies`: asks httpx's own proxy rules (`httpx._utils`) whether the Ollama host is
+  reached directly, which decides whether the fast path may carry its requests.
+- `httpx_mocks`: notices a test double (respx, pytest-httpx, mock.patch) inside httpx or
+  httpcore, so requests then go through httpx where it waits.
 """

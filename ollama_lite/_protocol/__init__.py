@@ -35,6 +35,7 @@ from .responses import (
     too_large,
     transport_error,
 )
+from .systemone import systemone
 
 __all__ = [
     "NDJSON_ACCEPT",
@@ -57,6 +58,7 @@ __all__ = [
     "pull",
     "push",
     "show",
+    "systemone",
     "too_large",
     "transport_error",
     "version",

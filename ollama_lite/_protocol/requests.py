@@ -42,11 +42,11 @@ from ..types import (
 )
 from ..types.params import (
     ChatParams,
+    CreateParams,
     EmbeddingsParams,
     EmbedParams,
     GenerateParams,
     MessagesArg,
-    OptionsArg,
 )
 from .call import NDJSON_ACCEPT, NO_HEADERS, Call
 
@@ -86,6 +86,7 @@ _CHAT_KEYS = ChatParams.__optional_keys__
 _GENERATE_KEYS = GenerateParams.__optional_keys__
 _EMBED_KEYS = EmbedParams.__optional_keys__
 _EMBEDDINGS_KEYS = EmbeddingsParams.__optional_keys__
+_CREATE_KEYS = CreateParams.__optional_keys__
 
 
 def _post(path: str, result: type[T], request: msgspec.Struct, stream: bool = False) -> Call[T]:
@@ -205,20 +206,14 @@ def push(model: str, *, insecure: bool = False, stream: bool = False) -> Call[Pr
 
 def create(
     model: str,
-    quantize: str | None = None,
-    from_: str | None = None,
-    files: Mapping[str, str] | None = None,
-    adapters: Mapping[str, str] | None = None,
-    template: str | None = None,
-    license: str | Sequence[str] | None = None,
-    system: str | None = None,
-    parameters: OptionsArg = None,
-    messages: MessagesArg = None,
     *,
     stream: bool = False,
     image_files: ImageFiles = NO_FILES,
+    **params: Unpack[CreateParams],
 ) -> Call[ProgressResponse]:
-    """POST /api/create."""
+    """POST /api/create. Image files in `messages` must be in `image_files` (read already)."""
+    _only(params, _CREATE_KEYS, "create")
+    from_, files, messages = params.get("from_"), params.get("files"), params.get("messages")
     if from_ is None and not files:
         raise RequestError("create needs from_ (an existing model) or files (uploaded blobs)")
     request = CreateRequest(
@@ -226,13 +221,13 @@ def create(
         stream=inputs.stream_arg(stream),
         from_=inputs.model_arg(from_, "from_") if from_ is not None else None,
         files=inputs.digests_arg(files, "files"),
-        adapters=inputs.digests_arg(adapters, "adapters"),
-        template=inputs.optional_str(template, "template"),
-        license=inputs.license_arg(license),
-        system=inputs.optional_str(system, "system"),
-        parameters=inputs.options_arg(parameters, "parameters"),
+        adapters=inputs.digests_arg(params.get("adapters"), "adapters"),
+        template=inputs.optional_str(params.get("template"), "template"),
+        license=inputs.license_arg(params.get("license")),
+        system=inputs.optional_str(params.get("system"), "system"),
+        parameters=inputs.options_arg(params.get("parameters"), "parameters"),
         messages=inputs.messages_arg(messages, image_files) if messages is not None else None,
-        quantize=inputs.optional_str(quantize, "quantize"),
+        quantize=inputs.optional_str(params.get("quantize"), "quantize"),
     )
     return _post("/api/create", ProgressResponse, request, stream)
 

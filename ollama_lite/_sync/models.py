@@ -1,83 +1,192 @@
 # Generated from ollama_lite/_async/models.py by scripts/unasync.py. Do not edit: edit the
 # async source and run `python scripts/unasync.py`.
-"""The model-management endpoints of `Client`: pull, push, create, blobs, list, show,
-ps, copy, delete (a base class, so `client.py` stays about generation)."""
+"""The endpoints of `Client` that move models: pull, push, create and blob uploads (a
+base class, so `client.py` stays about the client itself)."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
-from typing import Literal, overload
+from collections.abc import Callable, Mapping, Sequence
+from typing import Literal, TypeAlias, overload
+
+import httpx
 
 from .. import _protocol as protocol
 from .._sync_backend import blob_size, file_chunks, read_image_files, sha256_file
-from .._errors import ResponseError
+from .._errors import RequestError, ResponseError
+from .._files import refuse_file_name_images
 from .._images import file_images
+from .._progress import PullProgress
+from .._request_options import call_arguments
 from ..types import (
-    ListResponse,
-    ProcessResponse,
     ProgressResponse,
-    ShowResponse,
-    StatusResponse,
 )
-from ..types.params import MessagesArg, OptionsArg
+from ..types.params import NOT_GIVEN, CreateParams, MessagesArg, NotGiven, OptionsArg
 from .sender import Sender
 from .streams import Stream
 
-__all__ = ["ModelEndpoints"]
+__all__ = ["ModelEndpoints", "ProgressArg"]
+
+#: `pull(progress=...)`: True for the built-in display (`PullProgress` on stderr), or a
+#: callable that receives each progress part.
+ProgressArg: TypeAlias = "bool | Callable[[ProgressResponse], object]"
 
 
 class ModelEndpoints:
-    """Endpoints that manage the models stored on the server."""
+    """Endpoints that bring models to the server, or take them from it."""
 
     _session: Sender
 
     @overload
     def pull(
-        self, model: str, *, insecure: bool = False, stream: Literal[False] = False
+        self,
+        model: str,
+        *,
+        insecure: bool = False,
+        stream: Literal[False] = False,
+        progress: ProgressArg = False,
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> ProgressResponse: ...
 
     @overload
     def pull(
-        self, model: str, *, insecure: bool = False, stream: Literal[True]
+        self,
+        model: str,
+        *,
+        insecure: bool = False,
+        stream: Literal[True],
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> Stream[ProgressResponse]: ...
 
     @overload
     def pull(
-        self, model: str, *, insecure: bool = False, stream: bool = False
+        self,
+        model: str,
+        *,
+        insecure: bool = False,
+        stream: bool = False,
+        progress: ProgressArg = False,
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> ProgressResponse | Stream[ProgressResponse]: ...
 
     def pull(
-        self, model: str, *, insecure: bool = False, stream: bool = False
+        self,
+        model: str,
+        *,
+        insecure: bool = False,
+        stream: bool = False,
+        progress: ProgressArg = False,
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> ProgressResponse | Stream[ProgressResponse]:
-        """Download a model; with `stream=True`, progress per layer (keyed by `digest`)."""
-        return self._session.run(protocol.pull(model, insecure=insecure, stream=stream))
+        """Download a model; with `stream=True`, progress per layer (keyed by `digest`).
+
+        `progress=True` shows the download on stderr while it runs (`PullProgress`: one
+        line per status, the layers summed on a line redrawn in place) and returns the
+        final status; `progress=callable` gets each progress part instead.
+        """
+        _, options = call_arguments(locals())
+        if progress is False:
+            call = protocol.pull(model, insecure=insecure, stream=stream)
+            return self._session.run(call, options)
+        if not (progress is True or callable(progress)):
+            raise RequestError(f"progress must be True, False or a callable, not {progress!r}")
+        if stream:
+            raise RequestError("progress= shows the parts itself: use it without stream=True")
+        call = protocol.pull(model, insecure=insecure, stream=True)
+        show = PullProgress() if progress is True else progress
+        last: ProgressResponse | None = None
+        try:
+            with self._session.stream(call, options) as parts:
+                for part in parts:
+                    show(part)
+                    last = part
+        finally:
+            if isinstance(show, PullProgress):
+                show.close()
+        if last is None:
+            raise ResponseError("the server ended the pull without a status", 200)
+        return last
 
     @overload
     def push(
-        self, model: str, *, insecure: bool = False, stream: Literal[False] = False
+        self,
+        model: str,
+        *,
+        insecure: bool = False,
+        stream: Literal[False] = False,
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> ProgressResponse: ...
 
     @overload
     def push(
-        self, model: str, *, insecure: bool = False, stream: Literal[True]
+        self,
+        model: str,
+        *,
+        insecure: bool = False,
+        stream: Literal[True],
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> Stream[ProgressResponse]: ...
 
     @overload
     def push(
-        self, model: str, *, insecure: bool = False, stream: bool = False
+        self,
+        model: str,
+        *,
+        insecure: bool = False,
+        stream: bool = False,
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> ProgressResponse | Stream[ProgressResponse]: ...
 
     def push(
-        self, model: str, *, insecure: bool = False, stream: bool = False
+        self,
+        model: str,
+        *,
+        insecure: bool = False,
+        stream: bool = False,
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> ProgressResponse | Stream[ProgressResponse]:
         """Upload a model (`namespace/model:tag`) to a registry."""
-        return self._session.run(protocol.push(model, insecure=insecure, stream=stream))
+        _, options = call_arguments(locals())
+        call = protocol.push(model, insecure=insecure, stream=stream)
+        return self._session.run(call, options)
 
     @overload
     def create(
         self,
         model: str,
+        # BEGIN params generated from CreateParams by scripts/gen_signatures.py
         quantize: str | None = None,
         from_: str | None = None,
         files: Mapping[str, str] | None = None,
@@ -87,14 +196,21 @@ class ModelEndpoints:
         system: str | None = None,
         parameters: OptionsArg = None,
         messages: MessagesArg = None,
+        # END generated params
         *,
         stream: Literal[False] = False,
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> ProgressResponse: ...
 
     @overload
     def create(
         self,
         model: str,
+        # BEGIN params generated from CreateParams by scripts/gen_signatures.py
         quantize: str | None = None,
         from_: str | None = None,
         files: Mapping[str, str] | None = None,
@@ -104,14 +220,21 @@ class ModelEndpoints:
         system: str | None = None,
         parameters: OptionsArg = None,
         messages: MessagesArg = None,
+        # END generated params
         *,
         stream: Literal[True],
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> Stream[ProgressResponse]: ...
 
     @overload
     def create(
         self,
         model: str,
+        # BEGIN params generated from CreateParams by scripts/gen_signatures.py
         quantize: str | None = None,
         from_: str | None = None,
         files: Mapping[str, str] | None = None,
@@ -121,13 +244,20 @@ class ModelEndpoints:
         system: str | None = None,
         parameters: OptionsArg = None,
         messages: MessagesArg = None,
+        # END generated params
         *,
         stream: bool = False,
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> ProgressResponse | Stream[ProgressResponse]: ...
 
     def create(
         self,
         model: str,
+        # BEGIN params generated from CreateParams by scripts/gen_signatures.py
         quantize: str | None = None,
         from_: str | None = None,
         files: Mapping[str, str] | None = None,
@@ -137,68 +267,67 @@ class ModelEndpoints:
         system: str | None = None,
         parameters: OptionsArg = None,
         messages: MessagesArg = None,
+        # END generated params
         *,
         stream: bool = False,
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
     ) -> ProgressResponse | Stream[ProgressResponse]:
-        """Create a model from an existing one (`from_`) or from uploaded blobs (`files`)."""
-        image_files = read_image_files(file_images(messages))
-        call = protocol.create(
-            model,
-            quantize,
-            from_,
-            files,
-            adapters,
-            template,
-            license,
-            system,
-            parameters,
-            messages,
-            stream=stream,
-            image_files=image_files,
-        )
-        return self._session.run(call)
+        """Create a model from an existing one (`from_`) or from uploaded blobs (`files`).
 
-    def create_blob(self, path: str | os.PathLike[str]) -> str:
+        The parameters after `model` are those of `ollama_lite.types.CreateParams`.
+        """
+        params, options = call_arguments(locals(), CreateParams)
+        messages = params.get("messages")
+        refuse_file_name_images(messages)
+        image_files = read_image_files(file_images(messages))
+        call = protocol.create(model, stream=stream, image_files=image_files, **params)
+        return self._session.run(call, options)
+
+    def create_blob(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
+    ) -> str:
         """Upload a file as a blob unless the server has it; return `sha256:<hex>`.
 
         The file is hashed and sent in 1 MiB pieces, so memory stays constant whatever its
         size.
         """
+        _, options = call_arguments(locals())
         size = blob_size(path)
         digest = sha256_file(path)
-        if self.blob_exists(digest):
+        if self.blob_exists(digest, **options):
             return digest
         # A fresh reader per attempt, so a retried upload sends the whole file again.
         call = protocol.blob_upload(digest, size)
-        self._session.unary(call, content=lambda: file_chunks(path))
+        self._session.unary(call, content=lambda: file_chunks(path), options=options)
         return digest
 
-    def blob_exists(self, digest: str) -> bool:
+    def blob_exists(
+        self,
+        digest: str,
+        *,
+        # BEGIN params generated from RequestOptions by scripts/gen_signatures.py
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        # END generated params
+    ) -> bool:
         """True when the server already has the blob `sha256:<hex>`."""
+        _, options = call_arguments(locals())
         try:
-            self._session.unary(protocol.blob_head(digest))
+            self._session.unary(protocol.blob_head(digest), options=options)
         except ResponseError as exc:
             if exc.status_code == 404:
                 return False
             raise
         return True
-
-    def list(self) -> ListResponse:
-        """Models stored on the server."""
-        return self._session.unary(protocol.list_models())
-
-    def show(self, model: str, *, verbose: bool | None = None) -> ShowResponse:
-        """Details of a model: parameters, template, capabilities, model_info, ..."""
-        return self._session.unary(protocol.show(model, verbose=verbose))
-
-    def ps(self) -> ProcessResponse:
-        """Models loaded in memory now."""
-        return self._session.unary(protocol.ps())
-
-    def copy(self, source: str, destination: str) -> StatusResponse:
-        """Copy a model under a new name."""
-        return self._session.unary(protocol.copy(source, destination))
-
-    def delete(self, model: str) -> StatusResponse:
-        """Delete a model from the server."""
-        return self._session.unary(protocol.delete(model))

@@ -14,7 +14,7 @@ import copy
 import logging
 import random
 import threading
-from collections.abc import Generator, Callable
+from collections.abc import Generator, Callable, Mapping
 from typing import Any, TypeVar
 
 import msgspec
@@ -110,19 +110,49 @@ class PoolSession:
         self._probe = probe
         self._lock = threading.Lock()
         self._signal = Signal()
+        self._options: dict[str, Any] = {}
 
     # --- the Session interface ---------------------------------------------------------------
+
+    @property
+    def http_path(self) -> str:
+        """`"wire"` or `"httpx"` when every host takes that path, else `"mixed"`."""
+        paths = {client.http_path for client in self.clients}
+        return paths.pop() if len(paths) == 1 else "mixed"
+
+    @property
+    def why_not_fast(self) -> str | None:
+        """Why some host's requests go through httpx, naming the host (None if none do)."""
+        for client in self.clients:
+            reason = client.why_not_wire
+            if reason is not None:
+                return f"{client.host}: {reason}"
+        return None
 
     def close(self) -> None:
         """Close every host's client."""
         for client in self.clients:
             client.close()
 
-    def unary(self, call: Call[T], content: Callable[[], Any] | None = None) -> T:
+    def with_options(self, options: Mapping[str, Any]) -> PoolSession:
+        """A copy whose calls use `options` (`RequestOptions`), sharing the hosts' connections
+        and the routing state. `max_retries` is refused: the pool retries across hosts
+        (`max_attempts`), each host once."""
+        twin = copy.copy(self)
+        twin._options = {**self._options, **_pool_options(options)}
+        return twin
+
+    def unary(
+        self,
+        call: Call[T],
+        content: Callable[[], Any] | None = None,
+        options: Mapping[str, Any] | None = None,
+    ) -> T:
         """The decoded result of a non-streamed call, from the first host that answers it."""
+        merged = self._merged(options)
         ticket = Ticket(call_model(call))
         result: T = self._attempts(
-            call, ticket, lambda client: client._session.unary(call, content)
+            call, ticket, lambda client: client._session.unary(call, content, merged)
         )
         assert ticket.host is not None
         name = self.names[ticket.host]
@@ -131,11 +161,14 @@ class PoolSession:
             result = copy.copy(result)  # a shared constant: tag a copy
         return tag_host(result, name)  # type: ignore[no-any-return]
 
-    def stream(self, call: Call[T]) -> Stream[T]:
+    def stream(
+        self, call: Call[T], options: Mapping[str, Any] | None = None
+    ) -> Stream[T]:
         """A stream from the first host that starts one; it stays on that host."""
+        merged = self._merged(options)
         ticket = Ticket(call_model(call))
         inner: Stream[T] = self._attempts(
-            call, ticket, lambda client: client._session.stream(call)
+            call, ticket, lambda client: client._session.stream(call, merged)
         )
         assert ticket.host is not None
         name = self.names[ticket.host]
@@ -143,11 +176,19 @@ class PoolSession:
         pooled.start()
         return pooled
 
-    def run(self, call: Call[T]) -> T | Stream[T]:
+    def run(
+        self, call: Call[T], options: Mapping[str, Any] | None = None
+    ) -> T | Stream[T]:
         """`stream` or `unary`, as the call says."""
         if call.stream:
-            return self.stream(call)
-        return self.unary(call)
+            return self.stream(call, options)
+        return self.unary(call, options=options)
+
+    def _merged(self, options: Mapping[str, Any] | None) -> dict[str, Any] | None:
+        """The options a host's session gets: this copy's, then the call's."""
+        if not options:
+            return self._options or None
+        return {**self._options, **_pool_options(options)}
 
     # --- routing -----------------------------------------------------------------------------
 
@@ -314,3 +355,13 @@ def _relay(
             inner.close()
         finally:
             finish(error if isinstance(error, Exception) else None)
+
+
+def _pool_options(options: Mapping[str, Any]) -> dict[str, Any]:
+    """Per-call options for a pool: `max_retries` is refused (hosts never retry)."""
+    if "max_retries" in options:
+        raise RequestError(
+            "a host pool retries on other hosts: set max_attempts on the pool, "
+            "not max_retries per call"
+        )
+    return dict(options)

@@ -8,7 +8,7 @@ methods are written once against this interface, so a pool has every method of a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol, TypeVar
 
 from .._host_url import HostConfig
@@ -28,15 +28,39 @@ class Sender(Protocol):
         """The host calls go to (for a pool: its first host)."""
         ...
 
-    def unary(self, call: Call[T], content: Callable[[], Any] | None = None) -> T:
-        """The decoded result of a non-streamed call (`content` makes a fresh upload body)."""
+    @property
+    def http_path(self) -> str:
+        """Which HTTP path calls take: `"wire"`, `"httpx"` (or `"mixed"` for a pool)."""
         ...
 
-    def stream(self, call: Call[T]) -> Stream[T]:
+    @property
+    def why_not_fast(self) -> str | None:
+        """Why calls go through httpx rather than the wire path (None when they do not)."""
+        ...
+
+    def with_options(self, options: Mapping[str, Any]) -> Sender:
+        """A copy whose calls use `options` (`RequestOptions`), sharing the connections."""
+        ...
+
+    def unary(
+        self,
+        call: Call[T],
+        content: Callable[[], Any] | None = None,
+        options: Mapping[str, Any] | None = None,
+    ) -> T:
+        """The decoded result of a non-streamed call (`content` makes a fresh upload body;
+        `options` are the call's `RequestOptions`)."""
+        ...
+
+    def stream(
+        self, call: Call[T], options: Mapping[str, Any] | None = None
+    ) -> Stream[T]:
         """The stream of a streamed call's parts."""
         ...
 
-    def run(self, call: Call[T]) -> T | Stream[T]:
+    def run(
+        self, call: Call[T], options: Mapping[str, Any] | None = None
+    ) -> T | Stream[T]:
         """`stream` or `unary`, as the call says."""
         ...
 

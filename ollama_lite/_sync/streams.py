@@ -3,13 +3,15 @@
 """`Stream`: an iterator over a streamed response that owns its HTTP connection.
 
 A stream closes its response when it is exhausted, when an error is raised (an error line
-from the server, a broken connection, or an exception such as cancellation or
-KeyboardInterrupt while waiting for data), when it leaves a `with` block, on `close()`, and
+from the server, a broken connection, or an exception such as KeyboardInterrupt while
+waiting for data), when it leaves a `with` block, on `close()`, and
 when it is dropped: the parts come from a generator that holds the response but not the
 stream, and the stream starts it at once, so a dropped stream's generator is finalised,
 which closes the response.
 
 Ollama stops generating when the connection closes, so closing frees the server as well.
+Iterating a stream again once it is closed or read raises `StreamClosedError` (its parts
+were read once, from the connection); `collect()` keeps a whole reply as one response.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from typing import Any, Generic, TypeVar
 import httpx
 
 from .._sync_backend import close_response
+from .._collect import Collector
 from .._compat.httpx_raw_stream import raw_chunks
+from .._errors import StreamClosedError
 from .._ndjson import NDJSONDecoder
 from .._protocol import transport_error
 
@@ -55,6 +59,16 @@ def _parts(
         close_response(response)
 
 
+def _finished(parts: Any) -> bool:
+    """True once the parts generator ended or was closed (its frame is gone)."""
+    return parts.gi_frame is None
+
+
+def _running(parts: Any) -> bool:
+    """True while a reader is inside the parts generator (another task or thread)."""
+    return bool(parts.gi_running)
+
+
 class Stream(Generic[T]):
     """The parts of a streamed reply, in order. Iterate it with `for`; close it early
     with `with` or `close()`.
@@ -66,11 +80,12 @@ class Stream(Generic[T]):
     ```
     """
 
-    __slots__ = ("_parts", "_response")
+    __slots__ = ("_iterated", "_parts", "_response")
 
     def __init__(self, response: httpx.Response, decoder: NDJSONDecoder[T], url: str) -> None:
         self._response = response
         self._parts: Generator[T, None, None] = _parts(response, decoder, url)
+        self._iterated = False
 
     def start(self) -> None:
         """Run the parts generator to its first step (reads nothing)."""
@@ -82,15 +97,50 @@ class Stream(Generic[T]):
         return self._response
 
     def __iter__(self) -> Iterator[T]:
+        if _finished(self._parts):
+            raise StreamClosedError(
+                "this stream is closed: it was read to its end, or its `with` block ended, or "
+                "close() was called. Iterate it inside the `with` block, or keep the whole "
+                "reply with collect()"
+            )
+        self._iterated = True
         return self._parts
 
     def __next__(self) -> T:
+        self._iterated = True
         return self._parts.__next__()
 
+    def collect(self) -> T:
+        """Read the whole stream and return it as one response, then close it.
+
+        For chat and generate: the joined text (`message.content` / `response`) and
+        thinking, every tool call and logprob in order, and the final part's metrics and
+        done reason. For other streams (pull, push, create), the last part. Call it
+        instead of iterating, not after.
+        """
+        if self._iterated or _finished(self._parts):
+            raise StreamClosedError(
+                "collect() reads the whole stream: call it instead of iterating, before any "
+                "part was read and while the stream is open"
+            )
+        self._iterated = True
+        collector: Collector[T] = Collector()
+        with self:
+            for part in self._parts:
+                collector.add(part)
+        return collector.result()
+
     def close(self) -> None:
-        """Close the HTTP response (and with it the server's generation)."""
-        self._parts.close()
-        close_response(self._response)
+        """Close the HTTP response (and with it the server's generation).
+
+        Safe while another task or thread iterates the stream (a "stop" button): the
+        response is closed first, so the reader's read fails with `StreamInterrupted`.
+        """
+        try:
+            close_response(self._response)
+        finally:
+            if not _running(self._parts):  # else the reader is inside it: it ends there
+                self._parts.close()
 
     # (the async twin also has an alias here)
 

@@ -27,8 +27,8 @@ _INSTALL = 'ollama_lite.langchain needs langchain-core: pip install "ollama-lite
 
 try:
     import langchain_core  # noqa: F401
-except ImportError as exc:  # pragma: no cover - exercised in a subprocess
-    raise ImportError(_INSTALL) from exc
+except ImportError as _missing:  # pragma: no cover - exercised in a subprocess
+    raise ImportError(_INSTALL) from _missing
 
 if TYPE_CHECKING:
     from .chat_models import ChatOllama

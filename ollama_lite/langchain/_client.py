@@ -13,7 +13,7 @@ import threading
 import weakref
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 from langchain_core.utils import secret_from_env
@@ -102,7 +102,7 @@ class _Clients:
 class ClientSettings(BaseModel):
     """Where the Ollama server is and how to talk to it (fields shared by all classes)."""
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)
+    model_config: ClassVar[ConfigDict] = ConfigDict(arbitrary_types_allowed=True)
 
     base_url: str | None = None
     """The Ollama server, e.g. `http://localhost:11434` (default: `OLLAMA_HOST`, else that).

@@ -23,7 +23,7 @@ import warnings
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, ClassVar
 
 from langchain_core.embeddings import Embeddings
 from pydantic import ConfigDict, Field, PrivateAttr, model_validator
@@ -51,7 +51,7 @@ class OllamaEmbeddings(EmbeddingOptions, Embeddings):
     typed exception.
     """
 
-    model_config = ConfigDict(extra="forbid", protected_namespaces=())
+    model_config: ClassVar[ConfigDict] = ConfigDict(extra="forbid", protected_namespaces=())
 
     base_url: str = "http://localhost:11434"
     """Base url the model is hosted under (`OLLAMA_HOST` is not read, as before)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from typing import ClassVar
 
 import anyio
 from langchain_core.embeddings import Embeddings
@@ -30,7 +31,9 @@ class OllamaEmbeddings(ClientSettings, EmbeddingOptions, Embeddings):
     `max_concurrency` requests in flight. Vectors come back in input order.
     """
 
-    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True, protected_namespaces=())
+    model_config: ClassVar[ConfigDict] = ConfigDict(
+        extra="forbid", arbitrary_types_allowed=True, protected_namespaces=()
+    )
 
     model: str
     """Name of the Ollama embedding model, e.g. `nomic-embed-text`."""

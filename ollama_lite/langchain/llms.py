@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import AsyncIterator, Iterator
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
 from langchain_core.language_models import BaseLLM, LangSmithParams
@@ -39,7 +39,9 @@ class OllamaLLM(BaseLLM, SamplingOptions, ClientSettings):
     `generation_info["thinking"]`, and in `["reasoning_content"]` when `reasoning` is on.
     """
 
-    model_config = ConfigDict(arbitrary_types_allowed=True, protected_namespaces=())
+    model_config: ClassVar[ConfigDict] = ConfigDict(
+        arbitrary_types_allowed=True, protected_namespaces=()
+    )
 
     model: str
     """Name of the Ollama model, e.g. `llama3.2`."""

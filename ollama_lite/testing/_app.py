@@ -17,6 +17,7 @@ from ._inference import Inference
 from ._manage import Manage
 from ._names import name_key
 from ._state import State
+from ._systemone import SystemOne
 from ._transfer import Transfer
 from ._uvicorn import Server
 from ._validate import HTTPError
@@ -62,6 +63,7 @@ class FakeOllamaApp:
             "/api/push": {"POST": transfer.push},
             "/api/experimental/web_search": {"POST": manage.web_search},
             "/api/experimental/web_fetch": {"POST": manage.web_fetch},
+            "/v1/systemone": {"POST": SystemOne(state).score},
             **Control(state, server).routes(),
         }
         self.blob_routes: dict[str, Handler] = {

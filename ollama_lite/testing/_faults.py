@@ -180,10 +180,10 @@ class FaultRule:
     def __init__(
         self, fault: Fault, model_key: str | None, path: str | None, remaining: int | None
     ) -> None:
-        self.fault = fault
-        self.model_key = model_key
-        self.path = path
-        self.remaining = remaining
+        self.fault: Fault = fault
+        self.model_key: str | None = model_key
+        self.path: str | None = path
+        self.remaining: int | None = remaining
 
     def __repr__(self) -> str:
         return (

@@ -9,19 +9,60 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import msgspec
+
+if TYPE_CHECKING:
+    from pydantic import GetCoreSchemaHandler
+    from pydantic_core import CoreSchema
 
 __all__ = ["SubscriptableStruct"]
 
 # Fields ollama_lite adds to responses (not the server's): left out of `dict(resp)` and
 # `model_dump()` while unset, so those match the official package's.
 _OURS = frozenset({"host"})
+S = TypeVar("S", bound="SubscriptableStruct")
 
 
 class SubscriptableStruct(msgspec.Struct, omit_defaults=True, kw_only=True):
-    """A Struct with read/write access by key, like the official package's models."""
+    """A Struct with read/write access by key, like the official package's models.
+
+    Every type is also usable as a pydantic field and a FastAPI response model (validation,
+    serialization and JSON schema; pydantic is imported only when pydantic asks).
+    `repr()` shows the fields that are set, `str()` is pydantic's `name=value` form.
+    """
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(self._shown())})"
+
+    def __str__(self) -> str:
+        return " ".join(self._shown())
+
+    def _shown(self) -> list[str]:
+        """`name=value` for each field, skipping optional fields that are unset (None)."""
+        return [
+            f"{name}={value!r}"
+            for name in self.__struct_fields__
+            if (value := getattr(self, name)) is not None
+        ]
+
+    @classmethod
+    def model_validate(cls: type[S], obj: Any) -> S:
+        """Build from a dict (wire names, nested dicts too) or return `obj` if it is one.
+
+        Raises `msgspec.ValidationError` naming the path of a wrong value, like
+        `msgspec.convert(obj, cls)`, which this is.
+        """
+        if isinstance(obj, cls):
+            return obj
+        return msgspec.convert(obj, cls)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        from ._pydantic import core_schema_for  # pydantic is loaded: it is calling us
+
+        return core_schema_for(cls, handler)
 
     def _field(self, key: object) -> str | None:
         if not isinstance(key, str):
@@ -75,7 +116,8 @@ class SubscriptableStruct(msgspec.Struct, omit_defaults=True, kw_only=True):
         return data
 
     def model_dump_json(self) -> str:
-        """The JSON text of this object (the wire form)."""
+        """The JSON text of this object as the server sends it: wire names, and fields left
+        at their defaults omitted (use `model_dump()` for every field)."""
         return msgspec.json.encode(self).decode()
 
 

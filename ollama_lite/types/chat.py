@@ -7,7 +7,7 @@ from typing import Any
 import msgspec
 
 from ._base import SubscriptableStruct
-from .common import Logprob, Message, Options, ToolCall
+from .common import Logprob, Message, OptionsValue, ToolCall
 
 __all__ = ["ChatRequest", "ChatResponse", "GenerateRequest", "GenerateResponse"]
 
@@ -17,7 +17,8 @@ Format = str | dict[str, Any]
 
 
 class _Metrics(SubscriptableStruct, gc=False):
-    """Fields every chat/generate response shares; metrics come on the final object only."""
+    """Fields every chat/generate response shares (in the official package's order); metrics
+    come on the final object only."""
 
     model: str = ""
     created_at: str | None = None
@@ -29,9 +30,6 @@ class _Metrics(SubscriptableStruct, gc=False):
     prompt_eval_duration: int | None = None
     eval_count: int | None = None
     eval_duration: int | None = None
-    logprobs: list[Logprob] | None = None
-    remote_model: str | None = None
-    remote_host: str | None = None
 
 
 class ChatResponse(_Metrics, gc=False):
@@ -40,6 +38,9 @@ class ChatResponse(_Metrics, gc=False):
     message: Message = msgspec.field(default_factory=lambda: Message(role="assistant", content=""))
     #: The server that answered (set by `HostPool`/`AsyncHostPool`; None otherwise).
     host: str | None = None
+    logprobs: list[Logprob] | None = None
+    remote_model: str | None = None
+    remote_host: str | None = None
 
 
 class GenerateResponse(_Metrics, gc=False):
@@ -48,6 +49,7 @@ class GenerateResponse(_Metrics, gc=False):
     response: str = ""
     thinking: str | None = None
     context: list[int] | None = None
+    logprobs: list[Logprob] | None = None
     tool_calls: list[ToolCall] | None = None
     # Image generation (removed from current servers); passed through for older ones.
     image: str | None = None
@@ -55,6 +57,8 @@ class GenerateResponse(_Metrics, gc=False):
     total: int | None = None
     #: The server that answered (set by `HostPool`/`AsyncHostPool`; None otherwise).
     host: str | None = None
+    remote_model: str | None = None
+    remote_host: str | None = None
 
 
 class ChatRequest(SubscriptableStruct):
@@ -66,7 +70,7 @@ class ChatRequest(SubscriptableStruct):
     tools: list[dict[str, Any]] | None = None
     think: Think | None = None
     format: Format | None = None
-    options: Options | None = None
+    options: OptionsValue | None = None
     keep_alive: KeepAlive | None = None
     logprobs: bool | None = None
     top_logprobs: int | None = None
@@ -86,7 +90,7 @@ class GenerateRequest(SubscriptableStruct):
     think: Think | None = None
     format: Format | None = None
     images: list[str] | None = None
-    options: Options | None = None
+    options: OptionsValue | None = None
     keep_alive: KeepAlive | None = None
     logprobs: bool | None = None
     top_logprobs: int | None = None

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import builtins
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias
 
 import msgspec
 
 from ._base import SubscriptableStruct
 
+if TYPE_CHECKING:
+    _Properties: TypeAlias = "dict[str, ToolProperty | dict[str, Any]]"
+else:
+    # Decoded properties stay plain dicts: every JSON-schema key survives a round trip.
+    _Properties = dict[str, dict[str, Any]]
+
 __all__ = [
     "Logprob",
+    "OptionsValue",
+    "RawOptions",
     "Message",
     "ModelDetails",
     "Options",
@@ -24,7 +32,13 @@ __all__ = [
 ]
 
 
-class ToolCallFunction(SubscriptableStruct, gc=False):
+# Garbage collection: response types are built per streamed part and hold only strings,
+# numbers and lists of them, so they skip the collector (`gc=False`, less work per part).
+# Types whose fields hold user-supplied containers (`arguments` dicts) stay tracked, so a
+# reference cycle through them is still collected.
+
+
+class ToolCallFunction(SubscriptableStruct):
     """The function a model asked to call: its name and arguments (a JSON object)."""
 
     name: str
@@ -34,7 +48,7 @@ class ToolCallFunction(SubscriptableStruct, gc=False):
     index: int | None = None
 
 
-class ToolCall(SubscriptableStruct, gc=False):
+class ToolCall(SubscriptableStruct):
     """One tool call in an assistant message. `id` is set by newer servers."""
 
     function: ToolCallFunction
@@ -46,6 +60,8 @@ class ToolCall(SubscriptableStruct, gc=False):
 ToolCall.Function = ToolCallFunction
 
 
+# Untracked: one per streamed chat part. A cycle through a Message needs user code to put
+# the message inside its own fields; its tool calls (user dicts) are tracked themselves.
 class Message(SubscriptableStruct, gc=False):
     """A chat message, sent and received.
 
@@ -58,8 +74,8 @@ class Message(SubscriptableStruct, gc=False):
     content: str | None = None
     thinking: str | None = None
     images: list[str] | None = None
-    tool_calls: list[ToolCall] | None = None
     tool_name: str | None = None
+    tool_calls: list[ToolCall] | None = None
     tool_call_id: str | None = None
 
     ToolCall: ClassVar[type[ToolCall]]
@@ -80,19 +96,33 @@ class ToolProperty(SubscriptableStruct):
     items: Any = None
 
 
-class ToolParameters(SubscriptableStruct):
-    """The JSON-schema object of a function's parameters (`"type": "object"` is sent)."""
+class ToolParameters(SubscriptableStruct, forbid_unknown_fields=True):
+    """The JSON-schema object of a function's parameters (`"type": "object"` is sent).
+
+    Built from a dict (`msgspec.convert`, `Tool.model_validate`), each property stays the
+    dict it was, so no JSON-schema key is lost; a top-level key this type has no field
+    for is an error, not silently dropped.
+    """
 
     type: str | None = "object"
-    properties: dict[str, ToolProperty | dict[str, Any]] | None = None
+    properties: _Properties | None = None
     required: list[str] | None = None
     defs: Any = msgspec.field(default=None, name="$defs")
     items: Any = None
+    description: str | None = None
+    additional_properties: Any = msgspec.field(default=None, name="additionalProperties")
+    any_of: list[Any] | None = msgspec.field(default=None, name="anyOf")
 
     Property: ClassVar[builtins.type[ToolProperty]]
 
 
 ToolParameters.Property = ToolProperty
+
+if TYPE_CHECKING:
+    _Parameters: TypeAlias = "ToolParameters | dict[str, Any]"
+else:
+    # msgspec decodes what one type can hold; a dict given in Python is sent just the same.
+    _Parameters = ToolParameters
 
 
 class ToolFunction(SubscriptableStruct):
@@ -100,7 +130,7 @@ class ToolFunction(SubscriptableStruct):
 
     name: str | None = None
     description: str | None = None
-    parameters: ToolParameters | dict[str, Any] | None = None
+    parameters: _Parameters | None = None
 
     Parameters: ClassVar[type[ToolParameters]]
 
@@ -112,7 +142,8 @@ class Tool(SubscriptableStruct, kw_only=True):
     """A tool definition (`{"type": "function", "function": {...}}`).
 
     Built like the official package's: `Tool(function=Tool.Function(name=...,
-    parameters=Tool.Function.Parameters(properties={...})))`, or pass plain dicts or
+    parameters=Tool.Function.Parameters(properties={...})))`, from a dict with
+    `Tool.model_validate(d)` (or `msgspec.convert(d, Tool)`), or pass plain dicts or
     functions to `chat(tools=...)`.
     """
 
@@ -167,6 +198,25 @@ class Options(SubscriptableStruct, forbid_unknown_fields=True):
     mirostat_tau: float | None = None
     mirostat_eta: float | None = None
     penalize_newline: bool | None = None
+
+
+class RawOptions(dict[str, Any]):
+    """Options sent even when ollama_lite does not know a name (a newer server's option).
+
+    `options=RawOptions({"temperature": 0.2, "new_knob": 3})`: names `Options` has are still
+    type-checked; any other name is sent as given (the server ignores names it does not
+    know). Plain dicts and `Options` keep refusing unknown names, to catch typos.
+    """
+
+    def __repr__(self) -> str:
+        return f"RawOptions({dict.__repr__(self)})"
+
+
+if TYPE_CHECKING:
+    OptionsValue: TypeAlias = "Options | dict[str, Any]"
+else:
+    # A request built from RawOptions holds a plain dict; decoding one gives Options.
+    OptionsValue = Options
 
 
 class TokenLogprob(SubscriptableStruct, gc=False):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ._base import SubscriptableStruct
 from .chat import KeepAlive
-from .common import Options
+from .common import OptionsValue
 
 __all__ = ["EmbedRequest", "EmbedResponse", "EmbeddingsRequest", "EmbeddingsResponse"]
 
@@ -16,7 +16,7 @@ class EmbedRequest(SubscriptableStruct):
     input: str | list[str]
     truncate: bool | None = None
     dimensions: int | None = None
-    options: Options | None = None
+    options: OptionsValue | None = None
     keep_alive: KeepAlive | None = None
 
 
@@ -37,7 +37,7 @@ class EmbeddingsRequest(SubscriptableStruct):
 
     model: str
     prompt: str | None = None
-    options: Options | None = None
+    options: OptionsValue | None = None
     keep_alive: KeepAlive | None = None
 
 

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 import msgspec
 
 from ._base import SubscriptableStruct
-from .common import Message, ModelDetails, Options
+from .common import Message, ModelDetails, OptionsValue
 
 __all__ = [
     "CopyRequest",
@@ -187,7 +187,7 @@ class CreateRequest(SubscriptableStruct):
     template: str | None = None
     license: str | list[str] | None = None
     system: str | None = None
-    parameters: Options | None = None
+    parameters: OptionsValue | None = None
     messages: list[Message] | None = None
     quantize: str | None = None
     renderer: str | None = None

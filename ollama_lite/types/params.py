@@ -1,9 +1,11 @@
 """The keyword parameters of each endpoint, written once.
 
-`Client`, `AsyncClient` and the request builders take these as `**params: Unpack[...]`, so a
-new parameter is one key here (plus its field in the request Struct and one line in the
-builder); type checkers and IDEs list the keys in the methods' signatures. The LangChain
-adapter and user code can use them to type their own wrappers.
+The request builders (`ollama_lite._protocol`) take these as `**params: Unpack[...]`; the
+methods of `Client` and `AsyncClient` list them as explicit parameters (so `help()`, IDE
+signature help and completion show each one), written between marker comments by
+`scripts/gen_signatures.py` from the classes here. A new parameter is one key here, its
+field in the request Struct and one line in the builder, then running the script. User code
+can use them to type its own wrappers.
 
 `OPTION_NAMES` lists the model options (`Options` fields), for code that picks options out
 of other settings.
@@ -13,8 +15,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Container, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
+from typing import TYPE_CHECKING, Any, Final, TypeAlias, TypedDict
 
+import httpx
 import msgspec
 
 from .common import Message, Options, Tool
@@ -25,17 +28,23 @@ if TYPE_CHECKING:
 
 __all__ = [
     "OPTION_NAMES",
+    "ChatCallParams",
     "ChatParams",
     "EmbedManyParams",
+    "CreateParams",
     "EmbedParams",
     "EmbeddingsParams",
     "FormatArg",
+    "GenerateCallParams",
     "GenerateParams",
     "ImageArg",
     "ImagesArg",
     "KeepAliveArg",
     "MessagesArg",
+    "NOT_GIVEN",
+    "NotGiven",
     "OptionsArg",
+    "RequestOptions",
     "ThinkArg",
     "ToolsArg",
 ]
@@ -54,12 +63,33 @@ ImageArg: TypeAlias = "str | bytes | bytearray | memoryview | os.PathLike[str] |
 ImagesArg: TypeAlias = "Sequence[ImageArg] | None"
 
 
+class NotGiven:
+    """The type of `NOT_GIVEN`, the default of the per-call options (`RequestOptions`): the
+    client's own setting applies (`timeout=None` means "wait forever", so None cannot)."""
+
+    __slots__ = ()
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+    def __reduce__(self) -> str:
+        return "NOT_GIVEN"
+
+
+#: A per-call option left out: the client's setting applies.
+NOT_GIVEN: Final = NotGiven()
+
+
 class ChatParams(TypedDict, total=False):
     """Keyword parameters of `chat` besides `model`, `messages` and `stream`.
 
-    `tools` are dicts, `Tool`s or plain Python functions; `think` is a bool or
-    "low"/"medium"/"high"/"max"; `format` is "json", a JSON schema or a type; `options` a
-    dict or `Options`; `keep_alive` seconds or a duration like "5m"; `top_logprobs` 0-20.
+    `tools` are dicts, `Tool`s or plain Python functions; `think` is a bool or a level
+    string ("low", "medium", "high", "xhigh", "max"; any string is sent, newer servers may
+    know more); `format` is "json", a JSON schema or a type; `options` a dict, `Options` or
+    `RawOptions`; `keep_alive` seconds or a duration like "5m"; `top_logprobs` 0-20.
     """
 
     tools: ToolsArg
@@ -92,6 +122,26 @@ class GenerateParams(TypedDict, total=False):
     width: int | None
     height: int | None
     steps: int | None
+
+
+class CreateParams(TypedDict, total=False):
+    """Parameters of `create` besides `model` and `stream`, in the order the client takes
+    them by position (as the official package does).
+
+    `from_` names an existing model, `files` and `adapters` map file names to uploaded blob
+    digests (`sha256:<hex>`), `parameters` are model options, `messages` a conversation
+    to start from; `create` needs `from_` or `files`.
+    """
+
+    quantize: str | None
+    from_: str | None
+    files: Mapping[str, str] | None
+    adapters: Mapping[str, str] | None
+    template: str | None
+    license: str | Sequence[str] | None
+    system: str | None
+    parameters: OptionsArg
+    messages: MessagesArg
 
 
 class EmbedParams(TypedDict, total=False):
@@ -134,3 +184,25 @@ class EmbeddingsParams(TypedDict, total=False):
 
     options: OptionsArg
     keep_alive: KeepAliveArg
+
+
+class RequestOptions(TypedDict, total=False):
+    """Per-call settings every endpoint method takes (and `client.with_options()`); a key
+    left out (or `NOT_GIVEN`) keeps the client's setting.
+
+    `timeout`: seconds, an `httpx.Timeout`, or None to wait forever (else the client's);
+    `max_retries`: retries of this call (else the client's); `headers`: added to the
+    client's headers for this call (a same-named header replaces the client's).
+    """
+
+    timeout: float | httpx.Timeout | None
+    max_retries: int
+    headers: Mapping[str, str]
+
+
+class ChatCallParams(ChatParams, RequestOptions, total=False):
+    """What `chat` takes as keywords: `ChatParams` and `RequestOptions`."""
+
+
+class GenerateCallParams(GenerateParams, RequestOptions, total=False):
+    """What `generate` takes as keywords: `GenerateParams` and `RequestOptions`."""

@@ -13,10 +13,11 @@ import dataclasses
 import datetime
 import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import msgspec
 import pytest
+from _request_fixtures import DIGEST_A, DIGEST_B, PNG, PNG_B64, WEATHER_TOOL, get_weather
 
 from ollama_lite import (
     ChatResponse,
@@ -41,11 +42,6 @@ from ollama_lite import (
 from ollama_lite import _protocol as protocol
 from ollama_lite._files import read_image_files
 from ollama_lite._images import file_images
-
-DIGEST_A = "sha256:" + "a" * 64
-DIGEST_B = "sha256:" + "b" * 64
-PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
-PNG_B64 = base64.b64encode(PNG).decode()
 
 
 class Build:
@@ -93,33 +89,6 @@ class Build:
 @pytest.fixture
 def build() -> Build:
     return Build()
-
-
-def get_weather(city: str, unit: Literal["c", "f"] = "c") -> str:
-    """Get the current weather for a city.
-
-    Args:
-        city: The city name.
-        unit: Temperature unit.
-    """
-    return f"{city}: 11 {unit}"
-
-
-WEATHER_TOOL = {
-    "type": "function",
-    "function": {
-        "name": "get_weather",
-        "description": "Get the current weather for a city.",
-        "parameters": {
-            "type": "object",
-            "properties": {
-                "city": {"type": "string", "description": "The city name."},
-                "unit": {"type": "string", "enum": ["c", "f"], "description": "Temperature unit."},
-            },
-            "required": ["city"],
-        },
-    },
-}
 
 
 class Answer(msgspec.Struct):

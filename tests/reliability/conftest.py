@@ -1,4 +1,10 @@
-"""Fixtures of the reliability suite: one fake Ollama for the session, raw servers per test."""
+"""Fixtures of the reliability suite: one fake Ollama for the session, raw servers per test.
+
+Every test runs on both HTTP paths (`http_path`): `wire`, ollama_lite's own HTTP/1.1 pool
+(what an `http://` host without a proxy gets), and `httpx` (what every other host gets,
+forced here with `OLLAMA_LITE_FAST_PATH=0`). Tests that never open a socket are marked
+`path_independent` and run once.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,25 @@ from _rawserver import RawServer
 
 testing = pytest.importorskip("ollama_lite.testing")
 FakeOllama = testing.FakeOllama
+
+
+HTTP_PATHS = ("wire", "httpx")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if metafunc.definition.get_closest_marker("path_independent") is None:
+        metafunc.parametrize("http_path", HTTP_PATHS, indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def http_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The path the clients made in this test take: `wire` or `httpx`."""
+    path = str(getattr(request, "param", "wire"))
+    if path == "httpx":
+        monkeypatch.setenv("OLLAMA_LITE_FAST_PATH", "0")
+    else:
+        monkeypatch.delenv("OLLAMA_LITE_FAST_PATH", raising=False)
+    return path
 
 
 @pytest.fixture(scope="session")
@@ -61,6 +86,9 @@ def async_sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "load: full-scale load test; runs only with `-m load` (nox -s load)"
+    )
+    config.addinivalue_line(
+        "markers", "path_independent: opens no socket; runs once, not once per HTTP path"
     )
 
 

@@ -11,15 +11,17 @@ from __future__ import annotations
 import asyncio
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import anyio
+import anyio.lowlevel
+import httpx
 import pytest
 import trio
 import trio.lowlevel
 from _rawserver import no_client_sockets
 
-from ollama_lite import AsyncClient, Client
+from ollama_lite import AsyncClient, Client, StreamClosedError, StreamInterrupted
 from ollama_lite.testing import FakeOllama, Fault
 
 MSGS = [{"role": "user", "content": "hi"}]
@@ -58,7 +60,8 @@ def test_break_inside_with(endless: FakeOllama, client: Client) -> None:
             if count == 10:
                 break
     assert server_saw_disconnect(endless)
-    assert list(stream) == []  # a closed stream is over
+    with pytest.raises(StreamClosedError):
+        list(stream)  # a closed stream is over: iterating it again is a mistake
     assert client.version().version  # the client is fine
 
 
@@ -93,15 +96,44 @@ def test_ctrl_c_while_waiting_for_data_closes_without_with(
     fake.inject(Fault.endless(1.0), path="/api/chat")
     main = threading.main_thread().ident
     assert main == threading.get_ident(), "signals need the main thread"
+    # A process started with SIGINT ignored (nohup, `&`, some CI runners) would never see
+    # the signal: give it Python's usual handler for the test.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     stream = client.chat(MODEL, MSGS, stream=True)
     timer = threading.Timer(0.2, signal.pthread_kill, (main, signal.SIGINT))
-    with pytest.raises(KeyboardInterrupt):
-        for _ in stream:
-            if not timer.is_alive():
-                timer.start()
-    timer.join()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            for _ in stream:
+                if timer.ident is None:  # started once, after the first line
+                    timer.start()
+        timer.join()
+    finally:
+        timer.cancel()
+        signal.signal(signal.SIGINT, previous)
     assert server_saw_disconnect(fake)
     assert stream is not None  # still referenced: closed by the stream, not by the GC
+
+
+def test_the_ctrl_c_test_passes_when_sigint_is_ignored_at_start() -> None:
+    # Background jobs, nohup and some CI runners start Python with SIGINT ignored.
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    node = f"{Path(__file__).name}::test_ctrl_c_while_waiting_for_data_closes_without_with"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", node],
+        cwd=Path(__file__).parent,
+        env=env,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert "1 passed" in result.stdout
 
 
 def test_dropping_an_unfinished_stream_closes_it(endless: FakeOllama, client: Client) -> None:
@@ -249,3 +281,83 @@ def test_trio_cancel_scopes(endless: FakeOllama) -> None:
 
     trio.run(main)
     assert no_client_sockets(endless.port)
+
+
+@pytest.mark.anyio
+async def test_async_close_from_another_task_stops_the_reader(endless: FakeOllama) -> None:
+    # The "stop button": one task reads, another closes the stream.
+    async with AsyncClient(endless.url, max_retries=0) as client:
+        stream = await client.chat(MODEL, MSGS, stream=True)
+        received: list[object] = []
+        errors: list[BaseException] = []
+        first = anyio.Event()
+
+        async def read() -> None:
+            try:
+                async for part in stream:
+                    received.append(part)
+                    first.set()
+            except StreamInterrupted as exc:
+                errors.append(exc)
+
+        with anyio.fail_after(10):
+            async with anyio.create_task_group() as tasks:
+                tasks.start_soon(read)
+                await first.wait()
+                await stream.aclose()
+        assert received and len(errors) <= 1
+        assert server_saw_disconnect(endless)
+        assert (await client.version()).version
+
+
+def test_close_from_another_thread_stops_the_reader(endless: FakeOllama, client: Client) -> None:
+    stream = client.chat(MODEL, MSGS, stream=True)
+    received: list[object] = []
+    errors: list[BaseException] = []
+    first = threading.Event()
+
+    def read() -> None:
+        try:
+            for part in stream:
+                received.append(part)
+                first.set()
+        except BaseException as exc:
+            errors.append(exc)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    assert first.wait(10)
+    stream.close()
+    reader.join(10)
+    assert not reader.is_alive() and received
+    assert len(errors) <= 1 and all(isinstance(e, StreamInterrupted) for e in errors), errors
+    assert server_saw_disconnect(endless)
+
+
+class _SlowToCloseBody(httpx.AsyncByteStream):
+    """A body that sends a little, then hangs; closing it takes an await (as a socket's does)."""
+
+    def __init__(self) -> None:
+        self.closed = False
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield b'{"vers'
+        await anyio.sleep_forever()
+
+    async def aclose(self) -> None:
+        await anyio.lowlevel.checkpoint()
+        self.closed = True
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("status", [200, 500])
+async def test_a_cancelled_unary_call_still_closes_its_response(status: int) -> None:
+    # Cancelled while reading a reply (200) or an error body (500): the close is shielded,
+    # so the connection is released even though the task is being cancelled.
+    body = _SlowToCloseBody()
+    transport = httpx.MockTransport(lambda request: httpx.Response(status, stream=body))
+    async with AsyncClient("http://127.0.0.1:9", transport=transport, max_retries=0) as client:
+        with anyio.move_on_after(0.2) as scope:
+            await client.version()
+        assert scope.cancelled_caught
+        assert body.closed

@@ -165,6 +165,7 @@ def decode_all(
 TYPES = [ChatResponse, GenerateResponse, ProgressResponse]
 
 
+@pytest.mark.path_independent
 @settings(max_examples=300, deadline=None)
 @given(
     data=st.one_of(bodies, st.binary(max_size=500)),
@@ -179,6 +180,7 @@ def test_decoder_only_ever_reports_ollama_errors(
     assert pending is None or isinstance(pending, (InvalidResponseError, StreamError))
 
 
+@pytest.mark.path_independent
 @settings(max_examples=200, deadline=None)
 @given(data=st.one_of(bodies, st.binary(max_size=500)), cuts=st.lists(st.integers(0, 10_000)))
 def test_decoder_result_does_not_depend_on_how_bytes_arrive(data: bytes, cuts: list[int]) -> None:
@@ -200,6 +202,7 @@ chat_parts = st.builds(
 )
 
 
+@pytest.mark.path_independent
 @settings(max_examples=200, deadline=None)
 @given(
     parts=st.lists(chat_parts, min_size=1, max_size=8),
@@ -220,6 +223,7 @@ def test_decoder_roundtrips_valid_streams_in_any_pieces(
     ]
 
 
+@pytest.mark.path_independent
 @pytest.mark.parametrize("piece", [10, 60, 10_000], ids=["10-byte-pieces", "two-pieces", "whole"])
 def test_a_line_longer_than_max_line_bytes_is_rejected_however_it_arrives(piece: int) -> None:
     """The limit is documented as the longest line accepted: whether a 150-byte line with a
@@ -279,6 +283,7 @@ def check_result(result: Any, expected: Any, name: str) -> None:
         assert isinstance(result, expected)
 
 
+@pytest.mark.path_independent
 @settings(
     max_examples=400,
     deadline=None,
@@ -309,6 +314,7 @@ def test_sync_client_only_raises_ollama_errors(
         check_result(result, expected, name)
 
 
+@pytest.mark.path_independent
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     name=st.sampled_from(sorted(CALLS)),
@@ -345,6 +351,7 @@ def test_async_client_only_raises_ollama_errors(
         anyio.run(main, backend=backend)
 
 
+@pytest.mark.path_independent
 @settings(max_examples=150, deadline=None)
 @given(kind=st.sampled_from(sorted(VALID)), body=st.data())
 def test_each_endpoint_decodes_its_own_valid_body(kind: str, body: st.DataObject) -> None:
@@ -374,6 +381,7 @@ HUGE = 64 * MiB  # what the server would send if nobody stopped it
 PEAK_BOUND = 4 * MiB  # measured peaks are ~0.5-1 MiB; unbounded reading would be > 64 MiB
 
 
+@pytest.mark.path_independent
 def test_max_line_bytes_default_is_32_mib() -> None:
     for cls in (Client, AsyncClient):
         assert inspect.signature(cls).parameters["max_line_bytes"].default == 32 * MiB
@@ -473,6 +481,7 @@ def test_enormous_non_streamed_body_is_bounded_too(raw: RawServer) -> None:
     client.close()
 
 
+@pytest.mark.path_independent
 def test_ollama_error_is_the_only_root() -> None:
     # What the property tests rely on: every documented error derives from OllamaError.
     for name in ollama_lite._errors.__all__:

@@ -348,11 +348,12 @@ def test_configured_ssl_context_requires_certificates() -> None:
     """The same property without a server: the transport's SSL context (httpx internals,
     so an implementation probe) verifies certificates and host names."""
     for client in (Client("https://example.invalid"), AsyncClient("https://example.invalid")):
-        context = client._session.http_clients.first._transport._pool._ssl_context  # type: ignore[attr-defined]
+        context = client._session.http_clients.first.http._transport._pool._ssl_context  # type: ignore[attr-defined]
         assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
     off = Client("https://example.invalid", verify=False)
     assert (
-        off._session.http_clients.first._transport._pool._ssl_context.verify_mode == ssl.CERT_NONE
+        off._session.http_clients.first.http._transport._pool._ssl_context.verify_mode
+        == ssl.CERT_NONE
     )  # type: ignore[attr-defined]
 
 
@@ -517,15 +518,15 @@ async def test_async_a_string_naming_a_file_is_refused_and_not_read(
     assert str(picture) not in file_reads and fake.requests == []
 
 
-def test_a_file_whose_name_is_valid_base64_is_sent_as_text_not_read(
+def test_a_file_whose_name_is_valid_base64_is_refused_not_read(
     fake: FakeOllama, tmp_path: Path, file_reads: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "QUJD").write_bytes(b"private file contents")  # "QUJD" is base64 for "ABC"
     file_reads.clear()
-    with Client(fake.url, max_retries=0) as client:
+    with Client(fake.url, max_retries=0) as client, pytest.raises(RequestError, match="Path"):
         client.generate(MODEL, "describe", images=["QUJD"])
-    assert fake.requests[-1].json["images"] == ["QUJD"]
+    assert fake.requests == []
     assert not any(read.endswith("QUJD") for read in file_reads)
 
 
@@ -544,7 +545,10 @@ BAD_CALLS: dict[str, Callable[[Any], Any]] = {
     "options-unknown": lambda c: c.chat(MODEL, MSGS, options={"temprature": 0.1}),
     "options-wrong-type": lambda c: c.chat(MODEL, MSGS, options={"temperature": "hot"}),
     "stream-str": lambda c: c.chat(MODEL, MSGS, stream="yes"),
-    "think-level": lambda c: c.chat(MODEL, MSGS, think="ultra"),
+    "think-level": lambda c: c.chat(MODEL, MSGS, think=""),
+    "message-key": lambda c: c.chat(MODEL, [{"role": "user", "text": "hi"}]),
+    "message-role": lambda c: c.chat(MODEL, [{"role": "bot", "content": "hi"}]),
+    "request-timeout": lambda c: c.chat(MODEL, MSGS, timeout="5"),
     "tools-str": lambda c: c.chat(MODEL, MSGS, tools="get_weather"),
     "tools-int": lambda c: c.chat(MODEL, MSGS, tools=[42]),
     "format-int": lambda c: c.chat(MODEL, MSGS, format=42),

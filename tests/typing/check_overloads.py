@@ -14,8 +14,9 @@ from ollama_lite import (
     GenerateResponse,
     ProgressResponse,
     Stream,
+    SystemOneResponse,
 )
-from ollama_lite.types import ChatParams
+from ollama_lite.types import NOT_GIVEN, ChatParams
 
 
 def sync_calls(client: Client, flag: bool) -> None:
@@ -40,6 +41,20 @@ def sync_calls(client: Client, flag: bool) -> None:
     )
     params: ChatParams = {"keep_alive": "5m", "logprobs": True}
     assert_type(client.chat("m", [], **params), ChatResponse)
+    # Per-call request options, with_options copies, collect() and pull progress.
+    assert_type(client.chat("m", [], timeout=5, max_retries=0, headers={}), ChatResponse)
+    assert_type(client.with_options(timeout=1.5), Client)
+    assert_type(client.with_options(max_retries=1).embed("m", "x", timeout=2), EmbedResponse)
+    assert_type(client.chat("m", [], stream=True).collect(), ChatResponse)
+    assert_type(client.generate("m", "p", stream=True).collect(), GenerateResponse)
+    assert_type(client.pull("m", progress=True), ProgressResponse)
+    assert_type(client.systemone("m", "s", {}), SystemOneResponse)
+    # The parameters are explicit (generated from the TypedDicts): by position where the
+    # official package takes them so, NOT_GIVEN for "the client's setting".
+    assert_type(client.create("m", None, "base", stream=True), Stream[ProgressResponse])
+    assert_type(client.embed("m", "x", True, None, "5m", 8), EmbedResponse)
+    assert_type(client.chat("m", [], timeout=NOT_GIVEN, headers=NOT_GIVEN), ChatResponse)
+    assert_type(ollama_lite.systemone("m", "s", {}), SystemOneResponse)
 
 
 async def async_calls(client: AsyncClient) -> None:
@@ -52,6 +67,10 @@ async def async_calls(client: AsyncClient) -> None:
     async with await client.generate("m", "p", stream=True) as stream:
         async for chunk in stream:
             assert_type(chunk.response, str)
+
+    assert_type(await (await client.chat("m", [], stream=True)).collect(), ChatResponse)
+    assert_type(client.with_options(headers={"X": "1"}), AsyncClient)
+    assert_type(await client.pull("m", progress=print, timeout=None), ProgressResponse)
 
 
 def pool_calls(pool: ollama_lite.HostPool) -> None:

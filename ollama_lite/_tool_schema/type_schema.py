@@ -1,17 +1,15 @@
-"""Python callables -> Ollama tool definitions; validation of dict tools.
+"""Python types -> JSON schemas for tool parameters.
 
 Pure functions, no I/O, pydantic is never imported (models are duck-typed through
 ``model_json_schema``).
 
 Unlike the official package this builds a real JSON schema: enums, array items, nested objects,
-``anyOf`` and nullable types survive, and parameters with defaults are not required. Nested
+``anyOf`` and nullable types survive, and fields with defaults are not required. Nested
 objects are always written inline because Ollama drops ``$ref`` inside properties.
 
 Choices worth knowing:
 
-* An unannotated parameter is ``{"type": "string"}`` (as in the official package): the model
-  sees a concrete type, and the call arguments it produces are text. ``Any`` is ``{}``.
-* A docstring ``Args:`` description wins over an ``Annotated[X, "text"]`` description.
+* ``Any`` is ``{}``.
 * ``X | None`` becomes ``{"type": [..., "null"]}`` when X is a plain scalar (or enum) schema,
   else ``{"anyOf": [X, {"type": "null"}]}``.
 """
@@ -24,32 +22,20 @@ import dataclasses
 import datetime
 import decimal
 import enum
-import inspect
 import pathlib
-import re
 import types
 import typing
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import msgspec
 import typing_extensions as te
 
-from ._schema import inline_refs
+from .._hints import get_hints
+from .._schema import inline_refs
 
-__all__ = ["function_to_tool", "normalize_tool"]
-
-_SECTION_RE = re.compile(
-    r"^(args|arguments|parameters|params|keyword args|keyword arguments|other parameters|"
-    r"returns?|yields?|raises|examples?|notes?|attributes|warnings?|see also|references|todo)"
-    r"\s*:\s*$",
-    re.IGNORECASE,
-)
-_ARG_SECTIONS = frozenset(
-    {"args", "arguments", "parameters", "params", "keyword args", "keyword arguments"}
-)
-_ARG_ENTRY_RE = re.compile(r"^\*{0,2}(\w+)\s*(?:\([^)]*\))?\s*:\s*(.*)$")
+__all__ = ["Unsupported", "schema_for"]
 
 _ARRAY_ORIGINS: frozenset[Any] = frozenset(
     {
@@ -105,7 +91,9 @@ _LITERAL_FORMS: frozenset[Any] = frozenset({typing.Literal, te.Literal})
 _SCALAR_KEYS = frozenset({"type", "format", "enum", "description"})
 
 
-class _Unsupported(Exception):
+class Unsupported(Exception):
+    """A type that has no JSON schema (`reason` says why, when known)."""
+
     def __init__(self, tp: Any, reason: str = "") -> None:
         super().__init__(tp, reason)
         self.tp = tp
@@ -114,9 +102,9 @@ class _Unsupported(Exception):
 
 def _type_hints(tp: Any) -> dict[str, Any]:
     try:
-        return typing.get_type_hints(tp, include_extras=True)
+        return get_hints(tp)
     except Exception as exc:  # NameError for an unresolvable forward reference, mostly
-        raise _Unsupported(tp, f"cannot resolve its type hints ({exc})") from exc
+        raise Unsupported(tp, f"cannot resolve its type hints ({exc})") from exc
 
 
 def _contains(options: frozenset[Any], tp: Any) -> bool:
@@ -124,51 +112,6 @@ def _contains(options: frozenset[Any], tp: Any) -> bool:
         return tp in options
     except TypeError:  # unhashable annotation
         return False
-
-
-# --------------------------------------------------------------------------- docstrings
-
-
-def _parse_docstring(doc: str | None) -> tuple[str, dict[str, str]]:
-    """Google-style docstring -> (description, {param name: description})."""
-    if not doc:
-        return "", {}
-    lines = inspect.cleandoc(doc).splitlines()
-    description: list[str] = []
-    args: dict[str, list[str]] = {}
-    section: str | None = None
-    section_indent = 0
-    entry_indent: int | None = None
-    current: list[str] | None = None
-    for number, line in enumerate(lines):
-        stripped = line.strip()
-        indent = len(line) - len(line.lstrip())
-        header = _SECTION_RE.match(stripped)
-        if header and (section is None or indent <= max(section_indent, 0)):
-            # cleandoc dedents lines after the first, so a header on line 1 has lost its
-            # indentation relative to its entries: accept entries at column 0 then.
-            section, section_indent = header.group(1).lower(), -1 if number == 0 else indent
-            entry_indent, current = None, None
-            continue
-        if section is None:
-            description.append(line)
-            continue
-        if not stripped or section not in _ARG_SECTIONS:
-            continue
-        if indent <= section_indent:  # dedented text ends the section
-            section, current = "", None
-            continue
-        if entry_indent is None:
-            entry_indent = indent
-        match = _ARG_ENTRY_RE.match(stripped) if indent <= entry_indent else None
-        if match:
-            current = args.setdefault(match.group(1), [])
-            if match.group(2):
-                current.append(match.group(2).strip())
-        elif current is not None:
-            current.append(stripped)
-    text = inspect.cleandoc("\n".join(description)).strip()
-    return text, {name: " ".join(parts) for name, parts in args.items()}
 
 
 # --------------------------------------------------------------------------- type -> schema
@@ -232,7 +175,7 @@ def _union_schema(members: list[dict[str, Any]], nullable: bool) -> dict[str, An
 
 
 def _object_schema(fields: list[tuple[str, Any, bool]], seen: frozenset[Any]) -> dict[str, Any]:
-    properties = {name: _schema_for(hint, seen) for name, hint, _ in fields}
+    properties = {name: schema_for(hint, seen) for name, hint, _ in fields}
     return {
         "type": "object",
         "properties": properties,
@@ -283,44 +226,44 @@ def _class_fields(tp: type) -> list[tuple[str, Any, bool]] | None:
     return None
 
 
-def _schema_for(tp: Any, seen: frozenset[Any] = frozenset()) -> dict[str, Any]:
+def schema_for(tp: Any, seen: frozenset[Any] = frozenset()) -> dict[str, Any]:
     """JSON schema for one annotation; ``seen`` holds record types being expanded."""
     origin = typing.get_origin(tp)
     args = typing.get_args(tp)
 
     if origin is te.Annotated:
-        schema = _schema_for(args[0], seen)
+        schema = schema_for(args[0], seen)
         for meta in args[1:]:
             text = meta if isinstance(meta, str) else getattr(meta, "description", None)
             if isinstance(text, str) and text:
                 schema = {**schema, "description": text}
         return schema
     if origin in _WRAPPERS:
-        return _schema_for(args[0], seen) if args else {}
+        return schema_for(args[0], seen) if args else {}
     if tp is Any or tp is object or isinstance(tp, typing.TypeVar):
         return {}
     if tp is None or tp is type(None):
         return {"type": "null"}
     if origin in _UNION_ORIGINS:
         members = [a for a in args if a is not type(None)]
-        return _union_schema([_schema_for(a, seen) for a in members], len(members) < len(args))
+        return _union_schema([schema_for(a, seen) for a in members], len(members) < len(args))
     if origin in _LITERAL_FORMS:
         return _enum_schema(list(args))
     supertype = getattr(tp, "__supertype__", None)  # typing.NewType
     if supertype is not None:
-        return _schema_for(supertype, seen)
+        return schema_for(supertype, seen)
     alias_value = getattr(tp, "__value__", None)  # `type X = ...` aliases
     if alias_value is not None and not isinstance(tp, type):
-        return _schema_for(alias_value, seen)
+        return schema_for(alias_value, seen)
 
     if origin is tuple or tp is tuple:
         if not args:
             return {"type": "array"}
         if len(args) == 2 and args[1] is Ellipsis:
-            return {"type": "array", "items": _schema_for(args[0], seen)}
+            return {"type": "array", "items": schema_for(args[0], seen)}
         if args == ((),):  # tuple[()]
             return {"type": "array", "maxItems": 0}
-        prefix = [_schema_for(a, seen) for a in args]
+        prefix = [schema_for(a, seen) for a in args]
         distinct = [s for i, s in enumerate(prefix) if s not in prefix[:i]]
         return {
             "type": "array",
@@ -333,19 +276,19 @@ def _schema_for(tp: Any, seen: frozenset[Any] = frozenset()) -> dict[str, Any]:
     if origin in _ARRAY_ORIGINS or _contains(_ARRAY_ORIGINS, tp):
         schema = {"type": "array"}
         if args:
-            schema["items"] = _schema_for(args[0], seen)
+            schema["items"] = schema_for(args[0], seen)
         return schema
     if origin in _OBJECT_ORIGINS or _contains(_OBJECT_ORIGINS, tp):
         schema = {"type": "object"}
         if origin is collections.Counter:
             schema["additionalProperties"] = {"type": "integer"}
-        elif len(args) == 2 and (value := _schema_for(args[1], seen)):
+        elif len(args) == 2 and (value := schema_for(args[1], seen)):
             schema["additionalProperties"] = value
         return schema
 
     cls = origin if isinstance(origin, type) else tp  # e.g. a generic dataclass Box[int]
     if not isinstance(cls, type):
-        raise _Unsupported(tp)
+        raise Unsupported(tp)
     if issubclass(cls, enum.Enum):
         return _enum_schema(list(cls))
     if issubclass(cls, bool):
@@ -367,126 +310,5 @@ def _schema_for(tp: Any, seen: frozenset[Any] = frozenset()) -> dict[str, Any]:
         return inline_refs(model_json_schema(), keep_recursive=False)
     fields = _class_fields(cls)
     if fields is None:
-        raise _Unsupported(tp)
+        raise Unsupported(tp)
     return _object_schema(fields, seen | {cls})
-
-
-# --------------------------------------------------------------------------- public API
-
-
-def function_to_tool(func: Callable[..., Any]) -> dict[str, Any]:
-    """Build an Ollama tool definition from a Python function.
-
-    The description and per-parameter descriptions come from a Google-style docstring; the
-    parameter schemas from type annotations. Parameters without a default are required;
-    ``self``/``cls``, ``*args`` and ``**kwargs`` are skipped. Raises ``TypeError`` for a
-    non-function or an unsupported annotation and ``ValueError`` for an invalid tool name
-    (e.g. a lambda), naming the function and parameter.
-    """
-    if not callable(func):
-        raise TypeError(f"a tool must be a function, got {func!r}")
-    name = getattr(func, "__name__", None)
-    if not isinstance(name, str):
-        raise TypeError(f"cannot make a tool from {func!r}: it has no __name__")
-    if not name.isidentifier():
-        raise ValueError(
-            f"cannot make a tool from {func!r}: {name!r} is not a valid tool name "
-            "(use a named function, not a lambda)"
-        )
-    try:
-        signature = inspect.signature(func)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"cannot read the signature of function {name!r}: {exc}") from exc
-    try:
-        hints = typing.get_type_hints(func, include_extras=True)
-    except Exception as exc:  # NameError for unresolvable forward references, mostly
-        raise _hint_error(func, name, signature, exc) from exc
-
-    description, arg_docs = _parse_docstring(getattr(func, "__doc__", None))
-    properties: dict[str, Any] = {}
-    required: list[str] = []
-    for index, param in enumerate(signature.parameters.values()):
-        if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
-            continue
-        if index == 0 and param.name in ("self", "cls"):
-            continue
-        if param.name in hints:
-            try:
-                schema = _schema_for(hints[param.name])
-            except _Unsupported as exc:
-                reason = f": {exc.reason}" if exc.reason else ""
-                raise TypeError(
-                    f"function {name!r}, parameter {param.name!r}: cannot convert type "
-                    f"{exc.tp!r} to a JSON schema{reason}"
-                ) from exc
-        else:
-            schema = {"type": "string"}
-        if arg_docs.get(param.name):
-            schema = {**schema, "description": arg_docs[param.name]}
-        properties[param.name] = schema
-        if param.default is param.empty:
-            required.append(param.name)
-    return {
-        "type": "function",
-        "function": {
-            "name": name,
-            "description": description,
-            "parameters": {"type": "object", "properties": properties, "required": required},
-        },
-    }
-
-
-def _hint_error(
-    func: Callable[..., Any], name: str, signature: inspect.Signature, exc: Exception
-) -> TypeError:
-    """Find the parameter whose annotation cannot be resolved, for a precise message."""
-    namespace = getattr(inspect.unwrap(func), "__globals__", {})
-    for param in signature.parameters.values():
-        if param.annotation is param.empty:
-            continue
-        shim = types.SimpleNamespace(__annotations__={param.name: param.annotation})
-        try:
-            typing.get_type_hints(shim, globalns=namespace, include_extras=True)
-        except Exception as param_exc:
-            return TypeError(
-                f"function {name!r}, parameter {param.name!r}: cannot resolve annotation "
-                f"{param.annotation!r} ({param_exc}); a string annotation must name a "
-                "module-level type"
-            )
-    return TypeError(f"cannot resolve the type hints of function {name!r}: {exc}")
-
-
-def normalize_tool(tool: Mapping[str, Any]) -> dict[str, Any]:
-    """Validate a tool given as a dict and return a deep copy with ``type`` defaulted.
-
-    Requires ``function.name`` to be a non-empty string; the rest (nested ``properties``,
-    ``anyOf``, ``required``, ``$defs``...) is kept as given. Raises ``ValueError``.
-    """
-    if not isinstance(tool, Mapping):
-        raise ValueError(f"a tool must be a mapping or a function, got {type(tool).__name__}")
-    kind = tool.get("type", "function")
-    if not isinstance(kind, str) or not kind:
-        raise ValueError(f'tool "type" must be a non-empty string such as "function", got {kind!r}')
-    function = tool.get("function")
-    if not isinstance(function, Mapping):
-        raise ValueError(f'tool must have a "function" object, got {function!r}')
-    name = function.get("name")
-    if not isinstance(name, str) or not name.strip():
-        raise ValueError(f'tool "function.name" must be a non-empty string, got {name!r}')
-    parameters = function.get("parameters")
-    if parameters is not None and not isinstance(parameters, Mapping):
-        raise ValueError(
-            f'tool {name!r}: "function.parameters" must be an object, got {parameters!r}'
-        )
-    out: dict[str, Any] = {"type": kind}
-    out.update(_deep_copy(tool))
-    out["type"] = kind
-    return out
-
-
-def _deep_copy(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {k: _deep_copy(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_deep_copy(v) for v in value]
-    return value

@@ -1,0 +1,32 @@
+"""Fixtures of the fast-path tests: the raw-socket server of the reliability suite."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "reliability"))
+
+from _rawserver import RawServer
+
+from ollama_lite.testing import FakeOllama
+
+
+@pytest.fixture(scope="module")
+def fake() -> Iterator[FakeOllama]:
+    """A fake Ollama on 127.0.0.1 for the module."""
+    with FakeOllama() as server:
+        yield server
+
+
+@pytest.fixture
+def raw() -> Iterator[RawServer]:
+    """A raw-socket server whose connections follow `raw.script(...)`."""
+    server = RawServer()
+    try:
+        yield server
+    finally:
+        server.close()
