@@ -65,7 +65,8 @@ def test_readme_snippet_runs(index: int, fake_url: str) -> None:
 
 
 def test_readme_commands_and_ci_agree() -> None:
-    commands = re.findall(r"```sh\n(.*?)\n```", README, flags=re.S)
+    setup = README.split("## Set-up", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"```sh\n(.*?)\n```", setup, flags=re.S)
     assert commands[:2] == [
         'python -m pip install -e ".[testing]" && python examples/demo.py',
         'python -m pip install -e ".[dev]" && python -m pytest',
