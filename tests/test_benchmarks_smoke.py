@@ -18,6 +18,10 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# One run of benchmarks/run.py in a subprocess (its own bound: 300 s).
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(400)]
+
 OURS, OLLAMA, LANGCHAIN = "ollama_lite", "ollama", "langchain-ollama"
 
 

@@ -50,6 +50,8 @@ def test_readme_has_snippets_for_each_topic() -> None:
         assert needle in text, needle
 
 
+@pytest.mark.slow  # a Python subprocess each
+@pytest.mark.timeout(180)
 @pytest.mark.parametrize("index", range(len(SNIPPETS)))
 def test_readme_snippet_runs(index: int, fake_url: str) -> None:
     result = run([sys.executable, "-c", SNIPPETS[index]], {"OLLAMA_HOST": fake_url})
@@ -67,6 +69,8 @@ def test_readme_commands_and_ci_agree() -> None:
     assert ci[-1] == commands[1], ".ci/run must run exactly the README's test command"
 
 
+@pytest.mark.slow  # a Python subprocess each
+@pytest.mark.timeout(180)
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
 def test_example_runs_against_the_fake_server(example: Path) -> None:
     # OLLAMA_LITE_FAKE=1 makes the examples skip looking for a real server.
@@ -77,6 +81,8 @@ def test_example_runs_against_the_fake_server(example: Path) -> None:
     assert len(lines) > 1
 
 
+@pytest.mark.slow  # a Python subprocess each
+@pytest.mark.timeout(180)
 def test_demo_uses_a_real_server_when_one_answers(fake_url: str) -> None:
     # A server answering at OLLAMA_HOST is used as the real one.
     result = run([sys.executable, str(ROOT / "examples" / "demo.py")], {"OLLAMA_HOST": fake_url})

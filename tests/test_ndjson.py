@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import time
+
 import msgspec
 import pytest
 from hypothesis import given, settings
@@ -68,15 +71,66 @@ def test_single_object_without_newline_like_a_load_reply() -> None:
     assert decode_all([chunk("", True)]) == [""]
 
 
+class RescanningDecoder(NDJSONDecoder[ChatResponse]):
+    """A deliberately quadratic decoder: it copies its whole buffer on every piece."""
+
+    __slots__ = ()
+
+    def feed(self, data: bytes) -> list[ChatResponse]:
+        bytes(self._buffer)
+        return super().feed(data)
+
+
+def feeding_time(decoder_type: type[NDJSONDecoder[ChatResponse]], size: int, repeats: int) -> float:
+    """Least CPU time of `repeats` runs feeding one line of `size` bytes in 64-byte pieces.
+
+    CPU time of this thread, not wall time: on a busy machine a long run is interrupted more
+    often than a short one, which would make wall time grow faster than the work.
+    """
+    data = chunk("x" * size) + b"\n"
+    pieces = [data[i : i + 64] for i in range(0, len(data), 64)]
+    best = math.inf
+    for _ in range(repeats):
+        decoder = decoder_type(ChatResponse)
+        start = time.thread_time()
+        for piece in pieces:
+            decoder.feed(piece)
+        best = min(best, time.thread_time() - start)
+        assert decoder.pending is None
+    return best
+
+
+#: Growth of the feeding time when the line grows 16 times: about 16 when linear, up to 256 when
+#: quadratic (measured: 15 and 110). The bound leaves room for a noisy machine.
+GROWTH_BOUND = 48
+
+
+def growth(decoder_type: type[NDJSONDecoder[ChatResponse]], repeats: int = 5) -> float:
+    small = feeding_time(decoder_type, 32 * 1024, repeats)
+    return feeding_time(decoder_type, 512 * 1024, repeats) / small
+
+
 def test_large_line_in_small_pieces_decodes_in_linear_time() -> None:
-    # 1 MiB of content arriving 4 KiB at a time, then 256 KiB one byte at a time per 64 bytes:
-    # a decoder that rescans its buffer on every piece would take minutes here.
+    # 1 MiB of content arriving 4 KiB at a time, then 256 KiB 64 bytes at a time.
     big = "x" * (1024 * 1024)
     data = chunk(big) + b"\n"
     pieces = [data[i : i + 4096] for i in range(0, len(data), 4096)]
     assert decode_all(pieces) == [big]
     medium = chunk("y" * 256 * 1024) + b"\n"
     assert decode_all([medium[i : i + 64] for i in range(0, len(medium), 64)]) == ["y" * 262144]
+    # Time grows with the line like the line, not like its square. A noisy measurement is
+    # taken again; a quadratic decoder fails every time.
+    ratios = []
+    for _ in range(3):
+        ratios.append(growth(NDJSONDecoder))
+        if ratios[-1] < GROWTH_BOUND:
+            return
+    pytest.fail(f"feeding time grew {ratios} times for a line 16 times longer: not linear")
+
+
+def test_the_linear_time_check_catches_a_quadratic_decoder() -> None:
+    # Guards the guard: the measurement above tells the two apart.
+    assert growth(RescanningDecoder, repeats=2) > GROWTH_BOUND
 
 
 def test_line_longer_than_the_limit_is_an_error_not_unbounded_memory() -> None:

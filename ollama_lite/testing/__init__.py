@@ -32,9 +32,23 @@ Standalone: ``python -m ollama_lite.testing [--host H] [--port P] [--token-delay
 serves until Ctrl-C or SIGTERM.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from ._faults import Fault, FaultRule
 from ._models import FakeModel
-from ._server import FakeOllama
 from ._state import RecordedRequest
 
+if TYPE_CHECKING:
+    from ._server import FakeOllama
+
 __all__ = ["FakeModel", "FakeOllama", "Fault", "FaultRule", "RecordedRequest"]
+
+
+def __getattr__(name: str) -> Any:
+    # FakeOllama needs uvicorn (the `testing` extra): imported on first use, so the pytest
+    # plugin in this package loads, and pytest starts, in environments without it.
+    if name == "FakeOllama":
+        from ._server import FakeOllama
+
+        return FakeOllama
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

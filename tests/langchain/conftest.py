@@ -32,8 +32,8 @@ def ollama() -> Iterator[respx.MockRouter]:
         yield router
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[FakeOllama]:
-    """A fake Ollama server on 127.0.0.1 (llama3.2, qwen3, nomic-embed-text, ...)."""
-    with FakeOllama() as fake:
-        yield fake
+@pytest.fixture
+def server(fake_ollama: FakeOllama) -> FakeOllama:
+    """The session's fake Ollama on 127.0.0.1 (``ollama_lite.testing.pytest_plugin``), reset
+    before each test (llama3.2, qwen3, nomic-embed-text, ...)."""
+    return fake_ollama

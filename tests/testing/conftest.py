@@ -1,4 +1,4 @@
-"""Fixtures for the fake Ollama server tests: one server per session, reset before each test."""
+"""Fixtures for the fake Ollama server tests: the plugin's server, reset before each test."""
 
 from __future__ import annotations
 
@@ -16,26 +16,17 @@ def anyio_backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-@pytest.fixture(scope="session")
-def shared_server() -> Iterator[FakeOllama]:
-    with FakeOllama() as server:
-        yield server
-
-
 @pytest.fixture
-def fake(shared_server: FakeOllama) -> Iterator[FakeOllama]:
-    """The shared server, back in its initial state."""
-    shared_server.reset()
-    shared_server.token_delay = 0.0
-    shared_server.reply_tokens = None
-    yield shared_server
-    shared_server.clear_faults()
+def fake(fake_ollama: FakeOllama) -> FakeOllama:
+    """The session's fake server (``ollama_lite.testing.pytest_plugin``), back in its initial
+    state."""
+    return fake_ollama
 
 
 @pytest.fixture(scope="session")
-def shared_client(shared_server: FakeOllama) -> Iterator[httpx.Client]:
+def shared_client(fake_ollama_server: FakeOllama) -> Iterator[httpx.Client]:
     # One client for the session: building an httpx.Client costs ~50 ms (SSL context).
-    with httpx.Client(base_url=shared_server.url, timeout=10) as c:
+    with httpx.Client(base_url=fake_ollama_server.url, timeout=10) as c:
         yield c
 
 

@@ -86,12 +86,13 @@ def test_requests_are_recorded(fake: FakeOllama, client: httpx.Client) -> None:
     assert recorded[1].query == "x=1" and recorded[1].json is None
     assert fake.total_connections == 1
     fake.clear_requests()
-    assert fake.requests == [] and fake.last_request is None
+    assert fake.requests == []
+    with pytest.raises(LookupError, match="has recorded no request"):
+        _ = fake.last_request
 
 
 def test_invalid_json_is_recorded_with_json_none(fake: FakeOllama, client: httpx.Client) -> None:
     client.post("/api/chat", content=b"{bad")
-    assert fake.last_request is not None
     assert fake.last_request.body == b"{bad" and fake.last_request.json is None
 
 
