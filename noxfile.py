@@ -3,6 +3,10 @@ pyright), load (full-scale load), bench (side-by-side benchmarks). `.ci/run` is 
 
 from __future__ import annotations
 
+import os
+import re
+from pathlib import Path
+
 import nox
 
 nox.options.sessions = ["tests", "lint", "typecheck"]
@@ -61,3 +65,71 @@ def bench(session: nox.Session) -> None:
     session.install("-e", ".[testing,langchain]")
     session.install("ollama", "langchain-ollama")  # benchmark-only peers, never runtime deps
     session.run("python", "benchmarks/run.py", *session.posargs)
+
+
+def _langchain_core_bounds() -> tuple[str, str]:
+    """The oldest and the newest langchain-core the `langchain` extra admits, as pip
+    requirements (read from pyproject.toml, so the range is written once)."""
+    import tomllib  # Python 3.11+, as this session's interpreter
+
+    project = tomllib.loads(Path("pyproject.toml").read_text())["project"]
+    spec = next(
+        req
+        for req in project["optional-dependencies"]["langchain"]
+        if req.startswith("langchain-core")
+    )
+    oldest = re.search(r">=\s*([\w.]+)", spec)
+    if oldest is None:
+        raise ValueError(f"the langchain extra has no lower bound: {spec!r}")
+    return f"langchain-core=={oldest.group(1)}", spec
+
+
+@nox.session(python="3.11")
+@nox.parametrize("bound", ["oldest", "newest"])
+def typecheck_langchain(session: nox.Session, bound: str) -> None:
+    """mypy --strict on the LangChain adapter with the oldest and the newest langchain-core."""
+    oldest, newest = _langchain_core_bounds()
+    session.install("-e", ".", "mypy", oldest if bound == "oldest" else newest)
+    session.run("python", "-c", "import langchain_core; print(langchain_core.__version__)")
+    session.run("mypy", "--strict", "ollama_lite/langchain")
+
+
+UPSTREAM = Path("tests/langchain/upstream")
+
+
+@nox.session(python="3.11")
+def langchain_ollama_tests(session: nox.Session) -> None:
+    """langchain-ollama 1.1.0's integration tests against our classes (dev-only check).
+
+    Default: on the fake server. `-- --real`: on the Ollama at OLLAMA_HOST. `-- --upstream`:
+    langchain-ollama itself on the fake server (to tell fake-server limits from ours).
+    """
+    import tarfile
+
+    real, upstream = "--real" in session.posargs, "--upstream" in session.posargs
+    args = [arg for arg in session.posargs if arg not in ("--real", "--upstream")]
+    session.install("-e", ".[testing,langchain]", "pytest", "pytest-asyncio")
+    # What upstream's tests import: langchain-tests (its lockfile's version) and `ollama`.
+    session.install("langchain-tests==1.1.5", "ollama")
+    tmp = Path(session.create_tmp())
+    session.run(
+        "pip", "download", "--no-deps", "--no-binary", ":all:", "-d", str(tmp),
+        "langchain-ollama==1.1.0",
+    )  # fmt: skip
+    with tarfile.open(tmp / "langchain_ollama-1.1.0.tar.gz") as sdist:
+        # Only its tests: pytest puts the sdist's root on sys.path, where its own
+        # `langchain_ollama` source would shadow the shim.
+        tests_only = [m for m in sdist.getmembers() if "/tests/" in m.name]
+        sdist.extractall(tmp, members=tests_only, filter="data")
+    tests = tmp / "langchain_ollama-1.1.0" / "tests" / "integration_tests"
+    plugins = [] if real else ["-p", "fake_ollama_plugin"]
+    paths = [str(UPSTREAM.resolve())]  # the plugin
+    if upstream:
+        session.install("langchain-ollama==1.1.0")
+    else:
+        paths.append(str(UPSTREAM.resolve() / "shim"))  # `langchain_ollama` = ollama_lite
+    session.run(
+        "pytest", "-c", str(UPSTREAM / "pytest.ini"), "--rootdir", str(tests), *plugins,
+        "-p", "no:cacheprovider", "-q", "-rfEx", str(tests), *args,
+        env={"PYTHONPATH": os.pathsep.join(paths)},
+    )  # fmt: skip

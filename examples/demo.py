@@ -14,9 +14,9 @@ from _connect import CHAT_MODEL, EMBED_MODEL, ollama_host
 
 import ollama_lite
 
-SENTENCES = [
-    "The cat sat on the mat.",
-    "A kitten was sitting on the rug.",
+SENTENCES = [  # 0 and 1 share a topic, 2 does not: cos(0, 1) should stand out
+    "Llamas are gentle animals that live in the Andes.",
+    "In the Andes, farmers keep llamas for their wool.",
     "Quarterly revenue grew by twelve percent.",
 ]
 

@@ -14,7 +14,8 @@ neither pydantic nor LangChain.
 
 from typing import TYPE_CHECKING
 
-from ._async_client import AsyncClient
+from ._async.client import AsyncClient
+from ._async.streams import AsyncStream
 from ._errors import (
     AuthenticationError,
     ConnectError,
@@ -29,10 +30,11 @@ from ._errors import (
     TimeoutError,
     TransportError,
 )
+from ._host_url import HostConfig, parse_host
 from ._images import Image
 from ._parse import parse
-from ._streaming import AsyncStream, Stream
-from ._sync_client import Client
+from ._sync.client import Client
+from ._sync.streams import Stream
 from ._version import __version__
 from .types import (
     ChatResponse,
@@ -104,6 +106,7 @@ __all__ = [
     "EmbedResponse",
     "EmbeddingsResponse",
     "GenerateResponse",
+    "HostConfig",
     "Image",
     "InvalidResponseError",
     "ListResponse",
@@ -142,6 +145,7 @@ __all__ = [
     "generate",
     "list",
     "parse",
+    "parse_host",
     "ps",
     "pull",
     "push",

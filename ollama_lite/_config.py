@@ -1,152 +1,42 @@
-"""Where to connect and how: host parsing, credentials from the environment, timeouts, retries.
+"""How to connect: headers and credentials, the transport choice, the retry policy.
 
-Everything here is pure: no sockets, no clients. `resolve_host` follows the Ollama server's
-own rules for `OLLAMA_HOST` (envconfig.Host), so a value that works for `ollama serve` works
-here too.
+Everything here is pure: no sockets, no clients. The host-URL grammar is in `_host_url`.
 """
 
 from __future__ import annotations
 
-import base64
-import ipaddress
 import math
 import os
 import random
-import re
 import time
-import warnings
+import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import unquote
+from typing import Any
 
-import httpx
-
+from ._constants import (
+    DEFAULT_BACKOFF,
+    DEFAULT_MAX_BACKOFF,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_MAX_RETRY_AFTER,
+    RETRY_STATUSES,
+)
 from ._errors import RequestError
+from ._host_url import HostConfig, parse_host, resolve_host
+from ._version import __version__
 
 __all__ = [
-    "DEFAULT_HOST",
-    "DEFAULT_TIMEOUT",
+    "parse_host",
+    "resolve_host",
     "HostConfig",
+    "TRANSPORT_SETTINGS",
+    "brings_own_transport",
+    "client_headers",
+    "sends_bearer",
+    "user_agent",
     "RetryPolicy",
     "auth_headers",
-    "resolve_host",
 ]
-
-DEFAULT_HOST = "http://127.0.0.1:11434"
-DEFAULT_PORT = 11434
-
-#: Connect within 10 s; wait up to 10 minutes between bytes of a response. For a stream the
-#: read timeout is the longest silence allowed between two chunks, which includes the time a
-#: model takes to load before its first token. Pass `timeout=None` to wait forever.
-DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=10.0)
-
-_BIND_ADDRESSES = {"0.0.0.0": "127.0.0.1", "::": "::1"}
-
-
-@dataclass(frozen=True, slots=True)
-class HostConfig:
-    """A parsed host: the base URL to send requests to, and Basic credentials taken from it."""
-
-    base_url: str
-    authorization: str | None = None
-
-    def __repr__(self) -> str:
-        # The credentials never show up in a repr.
-        auth = ", authorization=<redacted>" if self.authorization else ""
-        return f"HostConfig(base_url={self.base_url!r}{auth})"
-
-
-def _strip(value: str) -> str:
-    return value.strip().strip("\"'").strip()
-
-
-def _split_host_port(hostport: str) -> tuple[str, str] | None:
-    """Split `host:port` like Go's net.SplitHostPort; None when there is no port."""
-    if hostport.startswith("["):
-        end = hostport.find("]")
-        if end == -1 or not hostport[end + 1 :].startswith(":"):
-            return None
-        return hostport[1:end], hostport[end + 2 :]
-    if hostport.count(":") != 1:
-        return None
-    host, _, port = hostport.partition(":")
-    return host, port
-
-
-def _format_host(host: str) -> str:
-    try:
-        ip = ipaddress.ip_address(host)
-    except ValueError:
-        return host
-    return f"[{ip.compressed}]" if ip.version == 6 else ip.compressed
-
-
-def _without_credentials(value: str) -> str:
-    """`value` with any `user:password@` replaced, for messages."""
-    return re.sub(r"(?<=://)[^/@]*@", "<credentials>@", value)
-
-
-def resolve_host(host: str | None = None, env: Mapping[str, str] | None = None) -> HostConfig:
-    """Parse `host` (or `OLLAMA_HOST`, else the default) the way the Ollama server does.
-
-    - surrounding whitespace and quotes are removed;
-    - no scheme: `http` and port 11434, except bare `ollama.com`, which is `https` on 443;
-    - `http://` defaults to port 80 and `https://` to 443; an explicit port is kept;
-    - a path after the host is kept as a prefix (`https://example.com/ollama`);
-    - bare or bracketed IPv6 works (`::1`, `[::1]:8080`);
-    - bind addresses (`0.0.0.0`, `::`) become loopback addresses to connect to;
-    - `user:password@` becomes a Basic `Authorization` header and is removed from the URL.
-    """
-    if host is None:
-        host = (os.environ if env is None else env).get("OLLAMA_HOST", "")
-    if not isinstance(host, str):
-        raise RequestError(f"host must be a string, not {type(host).__name__}")
-    value = _strip(host)
-    if not value:
-        return HostConfig(DEFAULT_HOST)
-
-    scheme, sep, rest = value.partition("://")
-    default_port = str(DEFAULT_PORT)
-    if not sep:
-        scheme, rest = "http", value
-        if value.lower() == "ollama.com":
-            scheme, rest = "https", "ollama.com:443"
-    else:
-        scheme = scheme.lower()
-        if scheme == "http":
-            default_port = "80"
-        elif scheme == "https":
-            default_port = "443"
-        else:
-            shown = _without_credentials(value)
-            raise RequestError(f"host {shown!r} has scheme {scheme!r}; use http:// or https://")
-
-    hostport, _, path = rest.partition("/")
-    authorization = None
-    if "@" in hostport:
-        userinfo, _, hostport = hostport.rpartition("@")
-        user, _, password = userinfo.partition(":")
-        token = base64.b64encode(f"{unquote(user)}:{unquote(password)}".encode()).decode()
-        authorization = f"Basic {token}"
-
-    split = _split_host_port(hostport)
-    if split is None:
-        hostname, port = hostport.strip("[]"), default_port
-    else:
-        hostname, port = split
-    hostname = _BIND_ADDRESSES.get(hostname, hostname) or "127.0.0.1"
-    if not port.isdigit() or not 0 < int(port) <= 65535:
-        warnings.warn(
-            f"invalid port {port!r} in host {hostname!r}; using {default_port}",
-            stacklevel=2,
-        )
-        port = default_port
-
-    base = f"{scheme}://{_format_host(hostname)}:{int(port)}"
-    path = path.strip("/")
-    if path:
-        base = f"{base}/{path}"
-    return HostConfig(base, authorization)
 
 
 def auth_headers(
@@ -176,7 +66,49 @@ def auth_headers(
     return merged
 
 
-RETRY_STATUSES = frozenset({429, 502, 503, 504})
+def user_agent() -> str:
+    """The User-Agent sent by default (the caller's own header wins)."""
+    import platform
+
+    return (
+        f"ollama-lite/{__version__} ({platform.machine()} {platform.system().lower()}) "
+        f"Python/{platform.python_version()}"
+    )
+
+
+def client_headers(
+    host: HostConfig, headers: Mapping[str, str] | None, api_key: str | None
+) -> dict[str, str]:
+    """Every request's headers: JSON defaults and the User-Agent, then `auth_headers`; the
+    caller's headers win over the defaults, whatever their case."""
+    merged = {
+        "Content-Type": "application/json",
+        "Accept": "application/json",
+        "User-Agent": user_agent(),
+    }
+    for name, value in auth_headers(host, headers, api_key).items():
+        for default in [key for key in merged if key.lower() == name.lower()]:
+            del merged[default]
+        merged[name] = value
+    return merged
+
+
+def sends_bearer(headers: Mapping[str, str]) -> bool:
+    """True when the Authorization header is a Bearer token (an API key)."""
+    authorization = next((v for k, v in headers.items() if k.lower() == "authorization"), "")
+    return authorization.startswith("Bearer ")
+
+
+#: httpx client settings that belong to its default transport; forwarded to ours.
+TRANSPORT_SETTINGS = ("verify", "cert", "trust_env", "http1", "http2", "limits")
+
+
+def brings_own_transport(httpx_kwargs: Mapping[str, Any]) -> bool:
+    """True when httpx must build the transports: the caller's, or proxied ones (httpx
+    reads proxy variables only when it builds the transport itself)."""
+    if any(key in httpx_kwargs for key in ("transport", "mounts", "proxy")):
+        return True
+    return bool(httpx_kwargs.get("trust_env", True) and urllib.request.getproxies())
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,13 +119,13 @@ class RetryPolicy:
     connection failures, and the statuses 429, 502, 503 and 504. The wait is the server's
     `Retry-After` when it gives one (up to `max_retry_after` seconds; a longer one is not
     waited for), else exponential backoff from `backoff` seconds, capped at `max_backoff`,
-    with full jitter.
+    with "equal jitter": a random wait between half the ceiling and the ceiling.
     """
 
-    max_retries: int = 2
-    backoff: float = 0.5
-    max_backoff: float = 8.0
-    max_retry_after: float = 60.0
+    max_retries: int = DEFAULT_MAX_RETRIES
+    backoff: float = DEFAULT_BACKOFF
+    max_backoff: float = DEFAULT_MAX_BACKOFF
+    max_retry_after: float = DEFAULT_MAX_RETRY_AFTER
 
     def __post_init__(self) -> None:
         if isinstance(self.max_retries, bool) or not isinstance(self.max_retries, int):
@@ -202,7 +134,7 @@ class RetryPolicy:
             raise RequestError("max_retries must be >= 0")
 
     def backoff_delay(self, attempt: int) -> float:
-        """Seconds to wait before retry number `attempt` (1-based), with full jitter."""
+        """Seconds to wait before retry number `attempt` (1-based), with equal jitter."""
         ceiling = min(self.max_backoff, self.backoff * (2 ** (attempt - 1)))
         return random.uniform(ceiling / 2, ceiling)
 

@@ -10,7 +10,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from ._sync_client import Client
+from ._sync.client import Client
 
 __all__ = ["default_client", "forward"]
 

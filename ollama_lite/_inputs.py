@@ -15,13 +15,12 @@ from typing import Any
 import msgspec
 
 from ._errors import RequestError
-from ._images import encode_images, is_file_image
+from ._images import NO_FILES, ImageFiles, encode_images
 from .types import Message, Options, Tool, ToolCall
 
 __all__ = [
     "embed_input",
     "format_arg",
-    "has_file_images",
     "keep_alive_arg",
     "messages_arg",
     "model_arg",
@@ -134,11 +133,11 @@ def _tool_call_arguments(call: Any, where: str) -> Any:
     return call
 
 
-def _checked_message(message: Message, where: str) -> Message:
+def _checked_message(message: Message, where: str, files: ImageFiles) -> Message:
     """A Message with its images encoded and JSON-string tool arguments parsed."""
     changes: dict[str, Any] = {}
     if message.images:
-        changes["images"] = encode_images(message.images, f"{where}.images")
+        changes["images"] = encode_images(message.images, f"{where}.images", files)
     if message.tool_calls and any(
         isinstance(call.function.arguments, str) for call in message.tool_calls
     ):
@@ -152,8 +151,9 @@ def _checked_message(message: Message, where: str) -> Message:
     return msgspec.structs.replace(message, **changes) if changes else message
 
 
-def messages_arg(messages: object) -> list[Message]:
-    """`messages`: dicts or `Message`s; images in them are encoded to base64."""
+def messages_arg(messages: object, files: ImageFiles = NO_FILES) -> list[Message]:
+    """`messages`: dicts or `Message`s; images in them are encoded to base64 (image files
+    from `files`, which the client read)."""
     if messages is None:
         return []
     if isinstance(messages, (str, bytes, Mapping, Message)) or not isinstance(messages, Sequence):
@@ -162,13 +162,13 @@ def messages_arg(messages: object) -> list[Message]:
     for i, message in enumerate(messages):
         where = f"messages[{i}]"
         if isinstance(message, Message):
-            result.append(_checked_message(message, where))
+            result.append(_checked_message(message, where, files))
             continue
         if not isinstance(message, Mapping):
             raise RequestError(f"{where} must be a dict or Message, not {type(message).__name__}")
         data = dict(message)
         if data.get("images") is not None:
-            data["images"] = encode_images(data["images"], f"{where}.images")
+            data["images"] = encode_images(data["images"], f"{where}.images", files)
         if isinstance(data.get("tool_calls"), Sequence):
             data["tool_calls"] = [
                 _tool_call_arguments(call, f"{where}.tool_calls[{j}]")
@@ -225,20 +225,6 @@ def embed_input(value: object) -> str | list[str]:
     raise RequestError(f"input must be a string or a list of strings, not {type(value).__name__}")
 
 
-def has_file_images(messages: object = None, images: object = None) -> bool:
-    """True when building the request reads image files (async callers use a thread)."""
-    if isinstance(images, Sequence) and any(is_file_image(image) for image in images):
-        return True
-    if isinstance(messages, Sequence) and not isinstance(messages, (str, bytes)):
-        for message in messages:
-            found = message.get("images") if isinstance(message, Mapping) else None
-            if isinstance(message, Message):
-                found = message.images
-            if isinstance(found, Sequence) and any(is_file_image(image) for image in found):
-                return True
-    return False
-
-
 def bool_arg(value: object, name: str) -> bool | None:
     """An optional flag: True, False or None."""
     if value is None or isinstance(value, bool):
@@ -281,3 +267,54 @@ def license_arg(value: object) -> str | list[str] | None:
                 raise RequestError(f"license[{i}] must be a string, not {type(item).__name__}")
         return items
     raise RequestError(f"license must be a string or a list of strings, not {type(value).__name__}")
+
+
+_DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
+
+
+def stream_arg(stream: object) -> bool:
+    """`stream`: exactly True or False."""
+    if not isinstance(stream, bool):
+        raise RequestError(f"stream must be True or False, not {stream!r}")
+    return stream
+
+
+def optional_str(value: object, name: str) -> str | None:
+    """An optional string argument."""
+    if value is None or isinstance(value, str):
+        return value
+    raise RequestError(f"{name} must be a string, not {type(value).__name__}")
+
+
+def digest_arg(digest: object) -> str:
+    """A blob digest: `sha256:` and 64 lowercase hex digits."""
+    if not isinstance(digest, str) or not _DIGEST.match(digest):
+        raise RequestError(f"digest must look like 'sha256:<64 lowercase hex>'; got {digest!r}")
+    return digest
+
+
+def digests_arg(mapping: Mapping[str, str] | None, name: str) -> dict[str, str] | None:
+    """`files`/`adapters` of create: relative file names mapped to blob digests."""
+    if mapping is None:
+        return None
+    if not isinstance(mapping, Mapping):
+        raise RequestError(f"{name} must map file names to digests")
+    for filename, digest in mapping.items():
+        if not isinstance(filename, str) or filename.startswith("/") or ".." in filename.split("/"):
+            raise RequestError(f"{name}: {filename!r} must be a relative path")
+        digest_arg(digest)
+    return dict(mapping)
+
+
+def nonempty_str(value: object, name: str) -> str:
+    """A required string with something in it besides whitespace."""
+    if not isinstance(value, str) or not value.strip():
+        raise RequestError(f"{name} must be a non-empty string")
+    return value
+
+
+def positive_int(value: object, name: str) -> int:
+    """A required int of at least 1."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise RequestError(f"{name} must be a positive int; got {value!r}")
+    return value

@@ -17,19 +17,13 @@ from typing import Generic, TypeVar
 
 import msgspec
 
+from ._constants import DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_RESPONSE_BYTES
 from ._errors import InvalidResponseError, OllamaError, StreamError
 
 __all__ = ["DEFAULT_MAX_LINE_BYTES", "DEFAULT_MAX_RESPONSE_BYTES", "NDJSONDecoder", "decoder_for"]
 
 T = TypeVar("T")
 
-#: Longest NDJSON line (and error body) accepted: 32 MiB. The final chunk of a generate
-#: stream carries the whole `context` array, so lines can be large, but not unbounded.
-DEFAULT_MAX_LINE_BYTES = 32 * 1024 * 1024
-
-#: Largest non-streamed body accepted: 1 GiB. An /api/embed reply for a large batch is
-#: legitimately big (10,000 x 768 floats is about 150 MB), so this bound is generous.
-DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024 * 1024
 
 _ERROR_KEY = b'"error"'
 _decoders: dict[object, msgspec.json.Decoder[object]] = {}

@@ -8,13 +8,13 @@ import httpx
 import pytest
 
 import ollama_lite
-from ollama_lite._pool import linear_pool_classes, supported
+from ollama_lite._compat.httpcore_linear_pool import linear_pool_classes, supported
 
 pytestmark = pytest.mark.skipif(not supported(), reason="httpcore is not 1.0.x")
 
 
 def pool_of(client: ollama_lite.Client | ollama_lite.AsyncClient) -> object:
-    return client._http._transport._pool  # type: ignore[attr-defined]
+    return client._session.http_clients.first._transport._pool  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("cls", [ollama_lite.Client, ollama_lite.AsyncClient])
@@ -38,7 +38,7 @@ def test_transport_settings_are_forwarded() -> None:
 def test_a_callers_transport_is_used_as_given() -> None:
     transport = httpx.MockTransport(lambda r: httpx.Response(200, json={"version": "9"}))
     client = ollama_lite.Client(transport=transport)
-    assert client._http._transport is transport  # type: ignore[attr-defined]
+    assert client._session.http_clients.first._transport is transport  # type: ignore[attr-defined]
     assert client.version().version == "9"
 
 
@@ -46,8 +46,10 @@ def test_proxy_variables_leave_the_transports_to_httpx(monkeypatch: pytest.Monke
     monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:3128")
     monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:3128")
     client = ollama_lite.Client()
-    assert client._http._mounts, "httpx must mount the proxies it reads from the environment"  # type: ignore[attr-defined]
-    assert ollama_lite.Client(trust_env=False)._http._mounts == {}  # type: ignore[attr-defined]
+    assert client._session.http_clients.first._mounts, (
+        "httpx must mount the proxies it reads from the environment"
+    )  # type: ignore[attr-defined]
+    assert ollama_lite.Client(trust_env=False)._session.http_clients.first._mounts == {}  # type: ignore[attr-defined]
 
 
 def test_one_async_client_in_two_threads_keeps_one_pool_per_loop() -> None:
@@ -65,7 +67,7 @@ def test_one_async_client_in_two_threads_keeps_one_pool_per_loop() -> None:
             async def run() -> None:
                 for _ in range(30):
                     await client.chat("llama3.2", [{"role": "user", "content": "hi"}])
-                    pools[index].add(id(await client._pool()))
+                    pools[index].add(id(await client._session.http_clients.get()))
 
             try:
                 asyncio.run(run())
@@ -79,5 +81,7 @@ def test_one_async_client_in_two_threads_keeps_one_pool_per_loop() -> None:
             thread.join()
         assert errors == []
         assert len(pools[0]) == 1 and len(pools[1]) == 1 and pools[0] != pools[1]
-        assert client._pools == {}  # each loop's pool was closed when its loop ended
+        assert (
+            client._session.http_clients.by_loop == {}
+        )  # each loop's pool was closed when its loop ended
         assert server.wait_for_connections(0, timeout=5)

@@ -121,3 +121,42 @@ def test_retry_after_parsing() -> None:
 def test_max_retries_must_be_a_non_negative_int() -> None:
     with pytest.raises(ollama_lite.RequestError):
         ollama_lite.Client(max_retries=-1)
+
+
+@pytest.mark.parametrize(("value", "expected"), [(v, e) for v, e in HOSTS if v and v != ":1234"])
+def test_strict_host_parsing_agrees_with_the_lenient_grammar(value: str, expected: str) -> None:
+    assert ollama_lite.parse_host(value, strict=True).base_url == expected
+    assert ollama_lite.parse_host(value).base_url == expected
+
+
+def test_strict_host_parsing_drops_query_and_fragment_and_keeps_credentials() -> None:
+    config = ollama_lite.parse_host("http://user:p%40ss@host:1234/prefix?x=1#frag", strict=True)
+    assert config.base_url == "http://host:1234/prefix"
+    assert config.authorization == "Basic " + base64.b64encode(b"user:p@ss").decode()
+
+
+@pytest.mark.parametrize(
+    ("value", "error"),
+    [
+        ("ftp://host:21", "scheme"),
+        ("llama3:latest", "invalid port"),
+        ("http://host:99999", "invalid port"),
+        ("http://host:0", "invalid port"),
+        ("http://", "no valid host"),
+        ("http://bad host:80", "no valid host"),
+        (":1234", "no valid host"),
+        ("localhost:", "empty port"),
+        ("http://[::1", "IPv6"),
+        ("", "empty"),
+    ],
+)
+def test_strict_host_parsing_refuses_what_the_lenient_one_repairs(value: str, error: str) -> None:
+    with pytest.raises(ollama_lite.RequestError, match=error) as caught:
+        ollama_lite.parse_host(value, strict=True)
+    assert isinstance(caught.value, ValueError)
+
+
+def test_strict_errors_hide_credentials() -> None:
+    with pytest.raises(ollama_lite.RequestError) as caught:
+        ollama_lite.parse_host("http://alice:s3cret@bad host:1", strict=True)
+    assert "s3cret" not in str(caught.value)

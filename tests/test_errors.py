@@ -34,7 +34,7 @@ def client_for(*responses: object, **kwargs: object) -> tuple[ollama_lite.Client
 @pytest.fixture
 def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     slept: list[float] = []
-    monkeypatch.setattr("ollama_lite._sync_client.sleep", slept.append)
+    monkeypatch.setattr("ollama_lite._sync.session.sleep", slept.append)
     return slept
 
 

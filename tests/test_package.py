@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -143,3 +145,34 @@ def test_requests_are_logged_at_debug_without_secrets(caplog: pytest.LogCaptureF
     assert "ms)" in message
     text = caplog.text
     assert "pw-secret" not in text and "sk-secret" not in text and "alice" not in text
+
+
+def _unasync_script() -> Any:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("unasync", ROOT / "scripts" / "unasync.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_generated_sync_package_maps_line_for_line() -> None:
+    unasync = _unasync_script()
+    files = unasync.expected_files()
+    assert {path.name for path in files} == {
+        path.name for path in (ROOT / "ollama_lite" / "_async").glob("*.py")
+    }
+    for path, text in files.items():
+        source = (ROOT / "ollama_lite" / "_async" / path.name).read_text()
+        assert len(text.splitlines()) == len(source.splitlines()) + 2  # the header
+        assert text.startswith("# Generated from ollama_lite/_async/")
+
+
+def test_a_rule_that_matches_nothing_fails_the_generation(monkeypatch: pytest.MonkeyPatch) -> None:
+    unasync = _unasync_script()
+    rules = [*unasync.RULES, (r"\bno_such_name_anywhere\b", "x")]
+    monkeypatch.setattr(unasync, "RULES", rules)
+    monkeypatch.setattr(unasync, "_COMPILED", [(re.compile(p), r) for p, r in rules])
+    with pytest.raises(SystemExit, match="no_such_name_anywhere"):
+        unasync.expected_files()

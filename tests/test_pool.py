@@ -1,5 +1,5 @@
-"""The linear connection pool (`ollama_lite._pool`) against real loopback servers, and its
-assignment pass against httpcore's on the same pool states."""
+"""The linear connection pool (`ollama_lite._compat.httpcore_linear_pool`) against real
+loopback servers, and its assignment pass against httpcore's on the same pool states."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ import httpcore
 import httpx
 import pytest
 
-from ollama_lite import _pool
-from ollama_lite._pool import assign_requests, default_transport
+from ollama_lite._compat import httpcore_linear_pool as _pool
+from ollama_lite._compat.httpcore_linear_pool import assign_requests, default_transport
 from ollama_lite.testing import FakeOllama
 
 AsyncPoolRequest = httpcore._async.connection_pool.AsyncPoolRequest

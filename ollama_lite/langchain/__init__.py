@@ -7,14 +7,21 @@ switch by changing the import:
 from ollama_lite.langchain import ChatOllama, OllamaLLM, OllamaEmbeddings
 ```
 
+Users of the deprecated `langchain_community.embeddings.OllamaEmbeddings` switch with
+`from ollama_lite.langchain.community import OllamaEmbeddings` (same constructor, same
+requests, same vectors; faster).
+
 Needs langchain-core: `pip install "ollama-lite[langchain]"`. Each class is imported on
 first access, so using only the embeddings does not import LangChain's chat-model stack.
+`__version__` is ollama_lite's version (the adapter ships with it).
 """
 
 from __future__ import annotations
 
 import importlib
 from typing import TYPE_CHECKING, Any
+
+from ollama_lite import __version__
 
 _INSTALL = 'ollama_lite.langchain needs langchain-core: pip install "ollama-lite[langchain]"'
 
@@ -28,7 +35,7 @@ if TYPE_CHECKING:
     from .embeddings import OllamaEmbeddings
     from .llms import OllamaLLM
 
-__all__ = ["ChatOllama", "OllamaEmbeddings", "OllamaLLM"]
+__all__ = ["ChatOllama", "OllamaEmbeddings", "OllamaLLM", "__version__"]
 
 _MODULES = {
     "ChatOllama": ".chat_models",

@@ -9,7 +9,6 @@ start without clients.
 
 from __future__ import annotations
 
-import re
 import threading
 import weakref
 from collections.abc import Callable
@@ -21,7 +20,7 @@ from langchain_core.utils import secret_from_env
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
 from typing_extensions import Self
 
-from ollama_lite import AsyncClient, Client, ResponseError
+from ollama_lite import AsyncClient, Client, RequestError, ResponseError, parse_host
 
 __all__ = ["DEFAULT_TIMEOUT", "ClientSettings", "check_base_url"]
 
@@ -29,48 +28,20 @@ __all__ = ["DEFAULT_TIMEOUT", "ClientSettings", "check_base_url"]
 #: nothing until generation ends, so any read limit would cap the generation time.
 DEFAULT_TIMEOUT = httpx.Timeout(None, connect=10.0)
 
-_HOSTNAME = re.compile(r"^[A-Za-z0-9_.%~-]+$")
-_IPV6 = re.compile(r"^[0-9A-Fa-f:.]+(%[A-Za-z0-9_.-]+)?$")
-
 
 def check_base_url(url: str) -> str:
-    """Validate `base_url` and return it without query or fragment; raise ValueError.
+    """Validate `base_url` with the core's strict host grammar (`ollama_lite.parse_host`) and
+    return it without query or fragment; raise ValueError naming the problem.
 
     Accepts what the Ollama server accepts for `OLLAMA_HOST`: `http(s)://host[:port][/prefix]`,
     `host:port`, a bare host (port 11434), IPv6 in brackets, and `user:password@` (sent as
     Basic auth). Anything else is an error instead of a silent fallback to localhost.
     """
-    value = url.strip()
-    scheme, sep, rest = value.partition("://")
-    if sep:
-        if scheme.lower() not in ("http", "https"):
-            raise ValueError(f"base_url {url!r} has scheme {scheme!r}; use http:// or https://")
-    else:
-        rest = value
-    rest = rest.split("#", 1)[0].split("?", 1)[0]
-    hostport = rest.partition("/")[0].rpartition("@")[2]
-    host, port = hostport, ""
-    if hostport.startswith("["):
-        end = hostport.find("]")
-        tail = hostport[end + 1 :] if end != -1 else "?"
-        if end == -1 or (tail and not tail.startswith(":")):
-            raise ValueError(f"base_url {url!r} has a malformed IPv6 address")
-        host, port = hostport[1:end], tail[1:]
-        valid_host = ":" in host and bool(_IPV6.match(host))
-    elif hostport.count(":") > 1:  # a bare IPv6 address
-        valid_host = bool(_IPV6.match(hostport))
-    else:
-        host, _, port = hostport.partition(":")
-        valid_host = bool(_HOSTNAME.match(host))
-        if hostport.endswith(":"):
-            raise ValueError(f"base_url {url!r} has an empty port")
-    if not valid_host:
-        raise ValueError(f"base_url {url!r} has no valid host")
-    if port and (not port.isdigit() or not 0 < int(port) <= 65535):
-        raise ValueError(
-            f"base_url {url!r} has an invalid port {port!r}; expected http://host:port"
-        )
-    return scheme + sep + rest if sep else rest
+    try:
+        parse_host(url, strict=True)
+    except RequestError as exc:
+        raise ValueError(f"invalid base_url: {exc}") from None
+    return url.strip().split("#", 1)[0].split("?", 1)[0]
 
 
 class _Clients:

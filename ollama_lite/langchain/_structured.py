@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
-from langchain_core.language_models import LanguageModelInput
+from langchain_core.language_models import BaseChatModel, LanguageModelInput
 from langchain_core.output_parsers import (
     JsonOutputKeyToolsParser,
     JsonOutputParser,
@@ -18,9 +18,6 @@ from langchain_core.utils.pydantic import is_basemodel_subclass
 from pydantic import BaseModel
 from pydantic.v1 import BaseModel as BaseModelV1
 from typing_extensions import is_typeddict
-
-if TYPE_CHECKING:
-    from .chat_models import ChatOllama
 
 __all__ = ["structured_output"]
 
@@ -41,7 +38,7 @@ def _json_schema_of(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def structured_output(
-    llm: ChatOllama, schema: dict[str, Any] | type | None, *, method: str, include_raw: bool
+    llm: BaseChatModel, schema: dict[str, Any] | type | None, *, method: str, include_raw: bool
 ) -> Runnable[LanguageModelInput, Any]:
     """Build the runnable `with_structured_output` returns (see its docstring)."""
     is_pydantic = _is_pydantic_class(schema)

@@ -16,11 +16,16 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import ConfigDict, field_validator, model_validator
 from typing_extensions import Self
 
+from ._callbacks import wants_tokens
 from ._client import ClientSettings
-from ._common import SAMPLING_FIELDS, SamplingOptions, field_options, wants_tokens
-from ._convert import chat_args, chat_chunk, chat_result, chat_result_from_chunks
+from ._identity import identifying_params, ls_params
+from ._options import SamplingOptions
+from ._replies import chat_chunk, chat_result, chat_result_from_chunks
+from ._request import chat_args
 
 __all__ = ["ChatOllama"]
+
+_IDENTITY_FIELDS = ("reasoning", "format", "keep_alive", "logprobs", "top_logprobs")
 
 
 class ChatOllama(BaseChatModel, SamplingOptions, ClientSettings):
@@ -99,30 +104,10 @@ class ChatOllama(BaseChatModel, SamplingOptions, ClientSettings):
 
     @property
     def _identifying_params(self) -> dict[str, Any]:
-        params: dict[str, Any] = {"model": self.model}
-        params.update(field_options(self, SAMPLING_FIELDS))
-        for name in ("reasoning", "format", "keep_alive", "logprobs", "top_logprobs"):
-            value = getattr(self, name)
-            if value is not None:
-                params[name] = value
-        return params
+        return identifying_params(self, self.model, _IDENTITY_FIELDS)
 
     def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
-        options = kwargs.get("options") or {}
-        params = LangSmithParams(
-            ls_provider="ollama",
-            ls_model_name=kwargs.get("model", self.model),
-            ls_model_type="chat",
-            ls_temperature=kwargs.get("temperature", options.get("temperature", self.temperature)),
-        )
-        max_tokens = kwargs.get(
-            "num_predict", kwargs.get("max_tokens", options.get("num_predict", self.num_predict))
-        )
-        if max_tokens:
-            params["ls_max_tokens"] = max_tokens
-        if ls_stop := stop or kwargs.get("stop") or self.stop:
-            params["ls_stop"] = ls_stop
-        return params
+        return ls_params(self, self.model, "chat", stop, kwargs)
 
     # --- generation ----------------------------------------------------------------------------
 

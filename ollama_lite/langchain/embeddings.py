@@ -9,13 +9,14 @@ from langchain_core.embeddings import Embeddings
 from pydantic import ConfigDict, Field, field_validator
 
 from ._client import ClientSettings
-from ._common import run_concurrently
-from ._convert import embed_args
+from ._concurrency import run_concurrently
+from ._options import EmbeddingOptions
+from ._request import embed_args
 
 __all__ = ["OllamaEmbeddings"]
 
 
-class OllamaEmbeddings(ClientSettings, Embeddings):
+class OllamaEmbeddings(ClientSettings, EmbeddingOptions, Embeddings):
     """Ollama embeddings (`/api/embed`): langchain-ollama's `OllamaEmbeddings` on ollama_lite.
 
     ```
@@ -48,45 +49,6 @@ class OllamaEmbeddings(ClientSettings, Embeddings):
 
     max_concurrency: int = Field(default=4, ge=1)
     """Requests in flight at once on the async path."""
-
-    mirostat: int | None = None
-    """Mirostat sampling (0 = disabled, 1, 2)."""
-
-    mirostat_eta: float | None = None
-    """Mirostat learning rate."""
-
-    mirostat_tau: float | None = None
-    """Mirostat target."""
-
-    num_ctx: int | None = None
-    """Size of the context window, in tokens."""
-
-    num_gpu: int | None = None
-    """Number of layers to offload to the GPU(s)."""
-
-    num_thread: int | None = None
-    """Number of CPU threads."""
-
-    repeat_last_n: int | None = None
-    """How far back to look to prevent repetition."""
-
-    repeat_penalty: float | None = None
-    """How strongly to penalise repetitions."""
-
-    temperature: float | None = None
-    """Sampling temperature."""
-
-    stop: list[str] | None = None
-    """Stop sequences."""
-
-    tfs_z: float | None = None
-    """Tail free sampling."""
-
-    top_k: int | None = None
-    """Top-k sampling."""
-
-    top_p: float | None = None
-    """Nucleus sampling."""
 
     @field_validator("dimensions")
     @classmethod

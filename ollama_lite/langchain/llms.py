@@ -11,24 +11,17 @@ from langchain_core.language_models import BaseLLM, LangSmithParams
 from langchain_core.outputs import Generation, GenerationChunk, LLMResult
 from pydantic import ConfigDict
 
+from ._callbacks import wants_tokens
 from ._client import ClientSettings
-from ._common import SAMPLING_FIELDS, SamplingOptions, field_options, run_concurrently, wants_tokens
-from ._convert import GenerateArgs, generate_args, generation_chunk, llm_generation
+from ._concurrency import run_concurrently
+from ._identity import identifying_params, ls_params
+from ._options import SamplingOptions
+from ._replies import generation_chunk, generation_from_chunks, llm_generation
+from ._request import GenerateArgs, generate_args
 
 __all__ = ["OllamaLLM"]
 
-_NO_DATA = "No data received from Ollama stream."
-
-
-def _aggregate(chunks: list[GenerationChunk], thinking: str) -> Generation:
-    if not chunks:
-        raise ValueError(_NO_DATA)
-    final = chunks[0]
-    for chunk in chunks[1:]:
-        final += chunk
-    info = dict(final.generation_info or {})
-    info["thinking"] = thinking or None
-    return Generation(text=final.text, generation_info=info)
+_IDENTITY_FIELDS = ("format", "reasoning", "keep_alive")
 
 
 class OllamaLLM(BaseLLM, SamplingOptions, ClientSettings):
@@ -66,28 +59,10 @@ class OllamaLLM(BaseLLM, SamplingOptions, ClientSettings):
 
     @property
     def _identifying_params(self) -> dict[str, Any]:
-        params: dict[str, Any] = {"model": self.model, "format": self.format}
-        params.update(field_options(self, SAMPLING_FIELDS))
-        for name in ("reasoning", "keep_alive"):
-            value = getattr(self, name)
-            if value is not None:
-                params[name] = value
-        return params
+        return identifying_params(self, self.model, _IDENTITY_FIELDS)
 
     def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
-        params = LangSmithParams(
-            ls_provider="ollama",
-            ls_model_name=kwargs.get("model", self.model),
-            ls_model_type="llm",
-        )
-        temperature = kwargs.get("temperature", self.temperature)
-        if temperature is not None:
-            params["ls_temperature"] = temperature
-        if max_tokens := kwargs.get("num_predict", kwargs.get("max_tokens", self.num_predict)):
-            params["ls_max_tokens"] = max_tokens
-        if ls_stop := stop or kwargs.get("stop") or self.stop:
-            params["ls_stop"] = ls_stop
-        return params
+        return ls_params(self, self.model, "llm", stop, kwargs)
 
     # --- generation ----------------------------------------------------------------------------
 
@@ -115,7 +90,7 @@ class OllamaLLM(BaseLLM, SamplingOptions, ClientSettings):
                     if run_manager is not None:
                         run_manager.on_llm_new_token(chunk.text, chunk=chunk)
                     chunks.append(chunk)
-            generations.append([_aggregate(chunks, thinking)])
+            generations.append([generation_from_chunks(chunks, thinking)])
         return LLMResult(generations=generations)
 
     async def _agenerate(
@@ -142,7 +117,7 @@ class OllamaLLM(BaseLLM, SamplingOptions, ClientSettings):
                     if run_manager is not None:
                         await run_manager.on_llm_new_token(chunk.text, chunk=chunk)
                     chunks.append(chunk)
-            results[index] = [_aggregate(chunks, thinking)]
+            results[index] = [generation_from_chunks(chunks, thinking)]
 
         requests: list[GenerateArgs] = [{**args, "prompt": prompt} for prompt in prompts]
         if len(prompts) == 1 or run_manager is not None:

@@ -25,23 +25,50 @@ Faults: ``server.inject(Fault.<kind>(...), model=None, path=None, times=1)``, or
 the header ``x-fake-fault: <kind>[;key=value...][, <kind>...]`` (values URL-decoded), with
 kinds ``delay;seconds``, ``slow_tokens;seconds``, ``disconnect;after``,
 ``busy;retry_after``, ``html_error;status;body``, ``malformed_line;after``,
-``error_line;after;message``, ``endless;seconds`` and ``status;status;body;content_type``.
+``error_line;after;message``, ``endless;seconds``, ``status;status;body;content_type`` and
+``kill;revive_after``.
+
+Capacity (off by default): ``FakeOllama(num_parallel=1, max_queue=512, request_seconds=0.01,
+embed_seconds_per_text=0.002)`` gives each chat model ``num_parallel`` slots and each embedding
+model one (as Ollama does), queues requests beyond that in order, answers 503 ``server busy,
+please try again.  maximum pending requests exceeded`` (no ``Retry-After``) once ``max_queue``
+requests wait, and holds the slot for the simulated work (``token_delay`` per generated token).
+``server.kill()`` closes the listening socket and cuts open connections, ``server.revive()``
+listens again on the same port, ``server.drop_connections()`` only cuts; ``server.stats()``
+counts requests and complete responses per route, concurrency, 503s and dropped connections.
+From another process: ``GET /_fake/stats``, ``POST /_fake/kill`` (``{"revive_after": 1}``),
+``POST /_fake/drop``, ``GET``/``POST /_fake/capacity``, or the ``kill`` fault header.
+
+Embeddings are deterministic unit vectors that carry meaning: texts sharing words (or word
+stems and character trigrams) are closer, so a query about llamas retrieves the llama document
+(see ``_embeddings``); ``/api/embeddings`` returns the same direction, unnormalised.
 
 Standalone: ``python -m ollama_lite.testing [--host H] [--port P] [--token-delay S]
-[--reply-tokens N] [--embedding-dim D] [--no-record]`` prints its URL on the first line and
-serves until Ctrl-C or SIGTERM.
+[--reply-tokens N] [--embedding-dim D] [--num-parallel N] [--max-queue N] [--request-seconds S]
+[--embed-seconds-per-text S] [--no-record]`` prints its URL on the first line and serves until
+Ctrl-C or SIGTERM; SIGUSR1 kills it (as ``kill()``), SIGUSR2 revives it.
 """
 
 from typing import TYPE_CHECKING, Any
 
+from ._capacity import Capacity
 from ._faults import Fault, FaultRule
 from ._models import FakeModel
 from ._state import RecordedRequest
+from ._stats import ServerStats
 
 if TYPE_CHECKING:
     from ._server import FakeOllama
 
-__all__ = ["FakeModel", "FakeOllama", "Fault", "FaultRule", "RecordedRequest"]
+__all__ = [
+    "Capacity",
+    "FakeModel",
+    "FakeOllama",
+    "Fault",
+    "FaultRule",
+    "RecordedRequest",
+    "ServerStats",
+]
 
 
 def __getattr__(name: str) -> Any:

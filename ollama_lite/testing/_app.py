@@ -9,6 +9,8 @@ from collections.abc import Awaitable, Callable
 import msgspec
 
 from ._asgi import AbortConnection, Exchange, Receive, Scope, Send
+from ._control import PREFIX as CONTROL_PREFIX
+from ._control import Control
 from ._embed import Embedding
 from ._faults import Fault, FaultPlan, FaultRules
 from ._inference import Inference
@@ -16,6 +18,7 @@ from ._manage import Manage
 from ._names import name_key
 from ._state import State
 from ._transfer import Transfer
+from ._uvicorn import Server
 from ._validate import HTTPError
 from ._wire import TEXT_PLAIN, encode
 
@@ -31,9 +34,12 @@ _NOT_ALLOWED = b"405 method not allowed"
 class FakeOllamaApp:
     """ASGI 3 application implementing Ollama's REST API on top of :class:`State`."""
 
-    def __init__(self, state: State, faults: FaultRules) -> None:
+    def __init__(
+        self, state: State, faults: FaultRules, server: Callable[[], Server | None]
+    ) -> None:
         self.state = state
         self.faults = faults
+        self.server = server
         inference = Inference(state, state.settings)
         embedding = Embedding(state, inference)
         manage = Manage(state)
@@ -56,6 +62,7 @@ class FakeOllamaApp:
             "/api/push": {"POST": transfer.push},
             "/api/experimental/web_search": {"POST": manage.web_search},
             "/api/experimental/web_fetch": {"POST": manage.web_fetch},
+            **Control(state, server).routes(),
         }
         self.blob_routes: dict[str, Handler] = {
             "HEAD": transfer.blob_head,
@@ -70,6 +77,8 @@ class FakeOllamaApp:
         ex = Exchange(scope, receive, send, self.state)
         try:
             await self._dispatch(ex)
+            if ex.completed and 200 <= ex.status < 300 and not ex.dropped and not ex.control:
+                self.state.counters.completed(ex.path)
         except HTTPError as exc:
             if not ex.started:
                 await ex.error(exc.status, exc.message)
@@ -90,6 +99,9 @@ class FakeOllamaApp:
 
     async def _dispatch(self, ex: Exchange) -> None:
         path = ex.path
+        ex.control = path.startswith(CONTROL_PREFIX)
+        if not ex.control:  # control requests are neither counted nor recorded
+            self.state.counters.received(path)
         methods = self.routes.get(path)
         if methods is None and path.startswith(_BLOBS_PREFIX) and len(path) > len(_BLOBS_PREFIX):
             methods = self.blob_routes
@@ -106,7 +118,8 @@ class FakeOllamaApp:
                     ex.data = msgspec.json.decode(ex.body)
                 except msgspec.DecodeError:
                     ex.data = None
-            ex.record(ex.body, len(ex.body))
+            if not ex.control:
+                ex.record(ex.body, len(ex.body))
 
         plan = self._plan(ex)
         if plan is not None:
@@ -116,6 +129,12 @@ class FakeOllamaApp:
                     await asyncio.sleep(plan.delay)
                 elif await ex.pause(plan.delay):
                     ex.cancelled()
+                    return
+            if plan.kill is not None:
+                server = self.server()
+                if server is not None:  # this request's connection is dropped with the rest
+                    server.kill(True, plan.kill.revive_after)
+                    ex.dropped = True
                     return
             if plan.response is not None:
                 if raw_body:

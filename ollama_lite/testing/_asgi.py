@@ -32,8 +32,11 @@ class Exchange:
     """One HTTP request and its response, with helpers for JSON, errors and streams."""
 
     __slots__ = (
+        "_on_close",
         "_watch",
         "body",
+        "completed",
+        "control",
         "data",
         "dropped",
         "headers",
@@ -45,6 +48,7 @@ class Exchange:
         "send",
         "started",
         "state",
+        "status",
         "streaming",
     )
 
@@ -60,9 +64,13 @@ class Exchange:
         self.data: Any = None
         self.plan: FaultPlan | None = None
         self.started = False
+        self.completed = False
+        self.control = False
+        self.status = 0
         self.streaming = False
         self.dropped = False
         self._watch: asyncio.Future[None] | None = None
+        self._on_close: Callable[[], None] | None = None
 
     # -- request ---------------------------------------------------------------------------
     async def read_body(self) -> bytes:
@@ -125,6 +133,7 @@ class Exchange:
         if transport is not None and hasattr(transport, "abort"):
             transport.abort()
             self.dropped = True
+            self.state.counters.dropped_connections += 1
             await asyncio.sleep(0)  # lets connection_lost run first
         raise AbortConnection
 
@@ -136,6 +145,13 @@ class Exchange:
     async def _wait_disconnect(self) -> None:
         while (await self.receive())["type"] != "http.disconnect":
             pass
+
+    async def wait_or_leave(self, waiter: asyncio.Future[None]) -> bool:
+        """Wait for ``waiter`` or for the client to leave; True if the client left."""
+        self.watch()
+        assert self._watch is not None
+        await asyncio.wait((waiter, self._watch), return_when=asyncio.FIRST_COMPLETED)
+        return self._watch.done()
 
     @property
     def gone(self) -> bool:
@@ -152,9 +168,16 @@ class Exchange:
         done, _ = await asyncio.wait((self._watch,), timeout=timeout)
         return bool(done)
 
+    def on_close(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` when the exchange closes (one callback: a held slot)."""
+        self._on_close = callback
+
     def close(self) -> None:
         if self._watch is not None and not self._watch.done():
             self._watch.cancel()
+        callback, self._on_close = self._on_close, None
+        if callback is not None:
+            callback()
 
     def cancelled(self) -> None:
         """Count a response the client abandoned."""
@@ -176,8 +199,12 @@ class Exchange:
             headers.append((b"content-type", content_type))
         headers.extend(extra)
         self.started = True
+        self.status = status
+        if status == 503:
+            self.state.counters.busy_responses += 1
         await self.send({"type": "http.response.start", "status": status, "headers": headers})
         await self.send({"type": "http.response.body", "body": body})
+        self.completed = True
 
     async def respond_json(self, obj: Any, status: int = 200) -> None:
         await self.respond(status, encode(obj))
@@ -202,6 +229,7 @@ class Exchange:
     async def start_stream(self) -> None:
         self.started = True
         self.streaming = True
+        self.status = 200
         await self.send(
             {
                 "type": "http.response.start",
@@ -215,6 +243,7 @@ class Exchange:
 
     async def finish(self, chunk: bytes = b"") -> None:
         await self.send({"type": "http.response.body", "body": chunk, "more_body": False})
+        self.completed = True
 
     async def stream(
         self,

@@ -46,6 +46,9 @@ class Embedding:
         if not inputs:  # loads the model
             await ex.respond_json({"model": model, "embeddings": []})
             return
+        completion = "completion" in entry.capabilities
+        if not await self.state.scheduler.admit(ex, entry.display, completion, len(inputs)):
+            return
         spec = entry.spec
         limit = spec.context_length
         num_ctx = options.get("num_ctx")
@@ -85,6 +88,9 @@ class Embedding:
         self.inference.load(entry, keep_alive, options)
         if not prompt:
             await ex.respond(200, b'{"embedding":[]}')
+            return
+        completion = "completion" in entry.capabilities
+        if not await self.state.scheduler.admit(ex, entry.display, completion, 1):
             return
         vector = legacy_vector_json(entry.spec.name, prompt, entry.spec.embedding_dim)
         await ex.respond(200, b'{"embedding":[' + vector.encode() + b"]}")

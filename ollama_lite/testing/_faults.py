@@ -17,6 +17,7 @@ FaultKind = Literal[
     "error_line",
     "endless",
     "status",
+    "kill",
 ]
 
 BUSY_MESSAGE = "server busy, please try again.  maximum pending requests exceeded"
@@ -48,6 +49,7 @@ class Fault:
     content_type: str = ""
     retry_after: float | None = None
     message: str = ""
+    revive_after: float | None = None
 
     @classmethod
     def delay(cls, seconds: float) -> Fault:
@@ -96,6 +98,15 @@ class Fault:
         """Answer with any status, body and content type."""
         raw = body.encode() if isinstance(body, str) else body
         return cls("status", status_code=status, body=raw, content_type=content_type)
+
+    @classmethod
+    def kill(cls, revive_after: float | None = None) -> Fault:
+        """Kill the server when the request arrives, as :meth:`FakeOllama.kill` does.
+
+        The listening socket closes and every connection, this one included, is cut; with
+        ``revive_after`` the server listens again on the same port after that many seconds.
+        """
+        return cls("kill", revive_after=revive_after)
 
     @classmethod
     def from_header(cls, value: str) -> list[Fault]:
@@ -152,6 +163,8 @@ def _from_params(name: str, kv: dict[str, str]) -> Fault:
         return Fault.error_line(count("after", 1), kv.get("message", DEFAULT_STREAM_ERROR))
     if name == "endless":
         return Fault.endless(num("seconds", 0.05))
+    if name == "kill":
+        return Fault.kill(float(kv["revive_after"]) if "revive_after" in kv else None)
     if name == "status":
         return Fault.status(
             count("status", 500), kv.get("body", ""), kv.get("content_type", "application/json")
@@ -228,10 +241,11 @@ class FaultPlan:
     token_delay: float | None = None
     response: Fault | None = None
     stream: Fault | None = None
+    kill: Fault | None = None
 
     @classmethod
     def of(cls, faults: list[Fault]) -> FaultPlan | None:
-        """Combine faults (delays add up; the first response/stream fault wins)."""
+        """Combine faults (delays add up; the first response/stream/kill fault wins)."""
         if not faults:
             return None
         plan = cls()
@@ -240,6 +254,8 @@ class FaultPlan:
                 plan.delay += fault.seconds
             elif fault.kind == "slow_tokens":
                 plan.token_delay = fault.seconds
+            elif fault.kind == "kill":
+                plan.kill = plan.kill or fault
             elif fault.is_response:
                 plan.response = plan.response or fault
             elif plan.stream is None:

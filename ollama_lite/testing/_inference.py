@@ -222,6 +222,8 @@ class Inference:
             return _generate_object(model, "".join(completion.content), tail)
 
         chunks = _Chunks(_GENERATE, model, top)
+        if not await self.state.scheduler.admit(ex, entry.display, True):
+            return
         await self._respond(
             ex,
             chunks,
@@ -299,6 +301,8 @@ class Inference:
                 yield encode(_chat_object(model, message, {"done": False})) + b"\n"
 
         chunks = _Chunks(_CHAT, model, top)
+        if not await self.state.scheduler.admit(ex, entry.display, True):
+            return
         await self._respond(
             ex,
             chunks,

@@ -5,94 +5,25 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import logging
 import socket
 import threading
 import time
 from collections.abc import Callable, Iterable
 from types import TracebackType
+from typing import TypeVar
 
 import anyio.to_thread
 
-try:
-    import uvicorn
-except ModuleNotFoundError as exc:  # pragma: no cover - depends on the environment
-    raise ModuleNotFoundError(
-        "ollama_lite.testing needs uvicorn: pip install 'ollama-lite[testing]'", name="uvicorn"
-    ) from exc
-
 from ._app import FakeOllamaApp
-from ._asgi import AbortConnection
+from ._capacity import Capacity
 from ._faults import Fault, FaultRule, FaultRules
 from ._models import FakeModel, builtin_models
 from ._names import name_key
 from ._state import RecordedRequest, Settings, State
+from ._stats import ServerStats
+from ._uvicorn import THREAD_PREFIX, Server, bind, call_on_loop, install_log_filter, quiet_config
 
-_THREAD_PREFIX = "FakeOllama"
-
-
-class _QuietUvicorn(logging.Filter):
-    """Keep uvicorn quiet on our threads: no info chatter, no deliberate-abort tracebacks."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if not threading.current_thread().name.startswith(_THREAD_PREFIX):
-            return True
-        exc = record.exc_info[1] if record.exc_info else None
-        if isinstance(exc, (AbortConnection, asyncio.CancelledError)):
-            return False
-        return record.levelno >= logging.WARNING
-
-
-def _install_log_filter() -> None:
-    log = logging.getLogger("uvicorn.error")
-    if not any(isinstance(f, _QuietUvicorn) for f in log.filters):
-        log.addFilter(_QuietUvicorn())
-
-
-class _Server(uvicorn.Server):
-    """uvicorn's server, woken by an event instead of polling, reporting when it listens."""
-
-    def __init__(self, config: uvicorn.Config, started: threading.Event) -> None:
-        super().__init__(config)
-        self.stop_event = asyncio.Event()
-        self._started = started
-
-    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-        await super().startup(sockets=sockets)
-        self._started.set()
-
-    async def main_loop(self) -> None:
-        counter = 0
-        while not await self.on_tick(counter):  # on_tick refreshes the Date header
-            counter += 10
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self.stop_event.wait(), timeout=1.0)
-
-    def begin_shutdown(self) -> None:
-        """Stop now: drop every connection (open streams included) and leave the main loop."""
-        self.should_exit = True
-        self.force_exit = True
-        for connection in list(self.server_state.connections):
-            transport = getattr(connection, "transport", None)
-            if transport is not None:
-                transport.abort()
-        self.stop_event.set()
-
-
-def _bind(host: str, port: int) -> socket.socket:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    # proto=IPPROTO_TCP matters: asyncio only sets TCP_NODELAY on accepted sockets whose proto
-    # says TCP, and without it keep-alive requests stall ~40 ms on Nagle + delayed ACKs.
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((host, port))
-        sock.listen(2048)
-        sock.setblocking(False)
-    except OSError:
-        sock.close()
-        raise
-    return sock
+T = TypeVar("T")
 
 
 class FakeOllama:
@@ -111,6 +42,14 @@ class FakeOllama:
     replaces models, ``embedding_dim`` resizes the built-in embedding models,
     ``token_delay`` spaces streamed lines, and ``reply_tokens`` makes every text reply exactly
     that many tokens (per request: header ``x-fake-reply-tokens``).
+
+    Capacity (all off by default: unlimited and instant): ``num_parallel`` slots per chat
+    model (embedding models get one, as in Ollama), ``max_queue`` requests waiting beyond
+    which it answers Ollama's 503 (stricter than Ollama, which queues requests for an
+    already-loaded model without limit), ``request_seconds`` and ``embed_seconds_per_text`` of
+    simulated work; ``token_delay`` is the time per generated token. See :class:`Capacity`.
+    Faults that kill it: :meth:`kill`, :meth:`revive`, :meth:`drop_connections`; what it did:
+    :meth:`stats`.
     """
 
     def __init__(
@@ -128,6 +67,10 @@ class FakeOllama:
         record_requests: bool = True,
         max_recorded_requests: int = 10_000,
         record_body_limit: int = 1 << 20,
+        num_parallel: int | None = None,
+        max_queue: int | None = None,
+        request_seconds: float = 0.0,
+        embed_seconds_per_text: float = 0.0,
     ) -> None:
         specs = builtin_models(embedding_dim) if include_builtin_models else []
         for model in models or ():
@@ -137,14 +80,16 @@ class FakeOllama:
         )
         self._initial_settings = dataclasses.replace(self._settings)
         self._state = State(specs, self._settings, max_recorded_requests)
+        self._capacity = Capacity(num_parallel, max_queue, request_seconds, embed_seconds_per_text)
+        self._state.scheduler.configure(self._capacity)
         self._faults = FaultRules()
-        self._app = FakeOllamaApp(self._state, self._faults)
+        self._app = FakeOllamaApp(self._state, self._faults, lambda: self._server)
         self._host = host
         self._port = port
         self._keep_alive_timeout = keep_alive_timeout
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
-        self._server: _Server | None = None
+        self._server: Server | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._error: BaseException | None = None
 
@@ -173,15 +118,15 @@ class FakeOllama:
         with self._lock:
             if self._thread is not None:
                 return self
-            _install_log_filter()
-            sock = _bind(self._host, self._port)
+            install_log_filter()
+            sock = bind(self._host, self._port)
             self._port = sock.getsockname()[1]
             started = threading.Event()
             self._error = None
             thread = threading.Thread(
                 target=self._run,
                 args=(sock, started),
-                name=f"{_THREAD_PREFIX}-{self._port}",
+                name=f"{THREAD_PREFIX}-{self._port}",
                 daemon=True,
             )
             self._thread = thread
@@ -216,21 +161,11 @@ class FakeOllama:
             started.set()
 
     async def _serve(self, sock: socket.socket, started: threading.Event) -> None:
-        config = uvicorn.Config(
-            self._app,
-            lifespan="off",
-            access_log=False,
-            log_config=None,
-            log_level=None,
-            server_header=False,
-            proxy_headers=False,
-            ws="none",
-            timeout_keep_alive=int(self._keep_alive_timeout),
-            timeout_graceful_shutdown=1,
-        )
-        server = _Server(config, started)
+        config = quiet_config(self._app, self._keep_alive_timeout)
+        server = Server(config, started, self._host, self._port, self._state.counters)
         self._server = server
         self._loop = asyncio.get_running_loop()
+        self._state.scheduler.reset()
         await server.serve(sockets=[sock])
 
     def __enter__(self) -> FakeOllama:
@@ -306,8 +241,8 @@ class FakeOllama:
             return {digest: size for digest, (size, _) in self._state.blobs.items()}
 
     def reset(self) -> None:
-        """Back to the initial state: models, blobs, requests, faults, counters, and the
-        ``token_delay`` and ``reply_tokens`` given to the constructor."""
+        """Back to the initial state: models, blobs, requests, faults, counters, capacity, and
+        the ``token_delay`` and ``reply_tokens`` given to the constructor."""
         state = self._state
         self.token_delay = self._initial_settings.token_delay
         self.reply_tokens = self._initial_settings.reply_tokens
@@ -317,6 +252,8 @@ class FakeOllama:
             state.requests.clear()
             state.cancelled_streams = state.cancelled_requests = 0
             state.clients.clear()
+        self._in_loop(state.counters.reset)
+        self._in_loop(lambda: state.scheduler.configure(self._capacity))
         self._faults.clear()
 
     # -- requests --------------------------------------------------------------------------
@@ -404,6 +341,79 @@ class FakeOllama:
     def wait_for_cancelled_streams(self, count: int = 1, timeout: float = 5.0) -> bool:
         """Wait until at least ``count`` abandoned streams were seen; False on timeout."""
         return _wait(lambda: self._state.cancelled_streams >= count, timeout)
+
+    # -- capacity, outages and statistics -----------------------------------------------------
+    @property
+    def capacity(self) -> Capacity:
+        """The capacity model; assign a new :class:`Capacity` to change it for new requests."""
+        return self._state.scheduler.capacity
+
+    @capacity.setter
+    def capacity(self, value: Capacity) -> None:
+        self._in_loop(lambda: self._state.scheduler.configure(value))
+
+    def stats(self) -> ServerStats:
+        """What the server did since it was built (or since :meth:`reset`/:meth:`reset_stats`)."""
+        return self._in_loop(self._state.counters.snapshot)
+
+    def reset_stats(self) -> None:
+        """Zero the statistics (maxima restart from what is running now)."""
+        self._in_loop(self._state.counters.reset)
+
+    def _in_loop(self, action: Callable[[], T]) -> T:
+        """Run ``action`` on the server's loop, where counters and slots change; else here."""
+        return call_on_loop(self._loop, self._thread, action, or_here=True)
+
+    @property
+    def accepting(self) -> bool:
+        """True while running and listening (False after :meth:`kill`, until :meth:`revive`)."""
+        server = self._server
+        return self.running and server is not None and server.accepting
+
+    def kill(self, *, drop_connections: bool = True, revive_after: float | None = None) -> None:
+        """Die like a crashed server: close the listening socket, so connecting is refused.
+
+        With ``drop_connections`` (the default) every open connection is cut as well:
+        in-flight requests and streams see the connection drop. Without it, requests in flight
+        finish and their connections then close. ``revive_after`` brings the server back on
+        the same port after that many seconds (see :meth:`revive`); a later kill or revive
+        cancels that. State and statistics are kept. The thread keeps running: :attr:`running`
+        stays True, :attr:`accepting` is False.
+        """
+        self._on_loop(lambda server: server.kill(drop_connections, revive_after))
+
+    def revive(self) -> None:
+        """Listen again on the same port after :meth:`kill` (start it if it was stopped).
+
+        Cancels a pending ``revive_after``. Raises RuntimeError when the port cannot be bound
+        again (another socket took it); the server then stays down (see :attr:`revive_error`).
+        """
+        if not self.running:
+            self.start()
+            return
+        server, loop = self._server, self._loop
+        if server is None or loop is None:
+            raise RuntimeError("FakeOllama is not running")
+        if threading.current_thread() is self._thread:  # called from a handler: no waiting
+            server.revive_soon()
+            return
+        asyncio.run_coroutine_threadsafe(server.relisten(), loop).result(10)
+
+    @property
+    def revive_error(self) -> RuntimeError | None:
+        """Why the last revive (``revive_after`` included) failed; None once listening again."""
+        server = self._server
+        return server.revive_error if server is not None else None
+
+    def drop_connections(self) -> int:
+        """Cut every open connection now (keep listening); returns how many were cut."""
+        return self._on_loop(lambda server: server.drop(None))
+
+    def _on_loop(self, action: Callable[[Server], T]) -> T:
+        server = self._server
+        if server is None or not self.running:
+            raise RuntimeError("FakeOllama is not running")
+        return call_on_loop(self._loop, self._thread, lambda: action(server))
 
 
 def _wait(predicate: Callable[[], bool], timeout: float) -> bool:

@@ -9,8 +9,10 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
+from ._capacity import Scheduler
 from ._models import FakeModel
 from ._names import ModelName, parse_name
+from ._stats import Counters
 from ._wire import future_rfc3339, rfc3339_from_ns
 
 DEFAULT_KEEP_ALIVE = 300.0
@@ -141,6 +143,8 @@ class State:
         self.cancelled_streams = 0
         self.cancelled_requests = 0
         self.clients: set[tuple[str, int]] = set()
+        self.counters = Counters()
+        self.scheduler = Scheduler(self.counters)
         self.reset_models()
 
     # -- registry -------------------------------------------------------------------------

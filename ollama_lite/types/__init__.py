@@ -33,6 +33,13 @@ from .models import (
     TensorInfo,
     VersionResponse,
 )
+from .params import (
+    OPTION_NAMES,
+    ChatParams,
+    EmbeddingsParams,
+    EmbedParams,
+    GenerateParams,
+)
 from .web import (
     WebFetchRequest,
     WebFetchResponse,
@@ -42,15 +49,20 @@ from .web import (
 )
 
 __all__ = [
+    "OPTION_NAMES",
+    "ChatParams",
     "ChatRequest",
     "ChatResponse",
     "CopyRequest",
     "CreateRequest",
     "DeleteRequest",
+    "EmbedParams",
     "EmbedRequest",
     "EmbedResponse",
+    "EmbeddingsParams",
     "EmbeddingsRequest",
     "EmbeddingsResponse",
+    "GenerateParams",
     "GenerateRequest",
     "GenerateResponse",
     "ListResponse",

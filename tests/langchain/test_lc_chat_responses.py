@@ -17,7 +17,7 @@ from langchain_core.messages import AIMessageChunk
 
 from ollama_lite import ModelNotFoundError, ResponseError, StreamError
 from ollama_lite.langchain import ChatOllama
-from ollama_lite.langchain._convert import parse_arguments
+from ollama_lite.langchain._tool_calls import parse_arguments
 
 
 class _Tokens(BaseCallbackHandler):
@@ -113,12 +113,17 @@ def test_thinking_is_dropped_unless_reasoning_is_on(ollama: respx.MockRouter) ->
 
 def test_logprobs_are_concatenated(ollama: respx.MockRouter) -> None:
     full = reduce(add, _stream(ollama, LOGPROBS, logprobs=True))
-    assert [item["token"] for item in full.response_metadata["logprobs"]] == ["Hi", "!"]
-    assert full.response_metadata["logprobs"][0]["top_logprobs"][1] == {
-        "token": "Hello",
-        "logprob": -2.5,
-        "bytes": [72, 101, 108, 108, 111],
+    logprobs = full.response_metadata["logprobs"]
+    assert [item["token"] for item in logprobs] == ["Hi", "!"]
+    assert [item.token for item in logprobs] == ["Hi", "!"]
+    # langchain-ollama's shape: Logprob models with token/logprob/top_logprobs, no bytes.
+    assert logprobs[0].model_dump() == {
+        "token": "Hi",
+        "logprob": -0.1,
+        "top_logprobs": [{"token": "Hi", "logprob": -0.1}, {"token": "Hello", "logprob": -2.5}],
     }
+    assert logprobs[0].top_logprobs[1].get("bytes") is None
+    assert "top_logprobs" in logprobs[0] and "bytes" not in logprobs[0]
     ollama.post("/api/chat").mock(return_value=recorded_whole(LOGPROBS))
     whole = ChatOllama(model="m", logprobs=True).invoke("hi")
     assert whole.response_metadata["logprobs"] == full.response_metadata["logprobs"]

@@ -61,7 +61,10 @@ def test_one_instance_across_several_asyncio_runs(server: FakeOllama) -> None:
     assert first[0] == "You said: hi"
     # one async client served every loop, and each loop's pool was closed when it ended
     for model in (llm, emb):
-        assert model._clients.async_ is not None and model._clients.async_._pools == {}
+        assert (
+            model._clients.async_ is not None
+            and model._clients.async_._session.http_clients.by_loop == {}
+        )
     assert server.wait_for_connections(0, timeout=5)
 
 
@@ -73,9 +76,11 @@ def test_a_loop_closed_without_shutting_down_is_forgotten(server: FakeOllama) ->
     assert loop.run_until_complete(llm.ainvoke("hi")).content == "You said: hi"
     loop.close()  # no shutdown_asyncgens(): the pool cannot be closed in its loop
     client = llm._clients.async_
-    assert client is not None and len(client._pools) == 1
+    assert client is not None and len(client._session.http_clients.by_loop) == 1
     assert asyncio.run(llm.ainvoke("hi")).content == "You said: hi"
-    assert client._pools == {}  # the dead loop's pool was forgotten, the new one closed
+    assert (
+        client._session.http_clients.by_loop == {}
+    )  # the dead loop's pool was forgotten, the new one closed
     # Collected here, where the warning is expected, not in whichever test runs next.
     del loop, client, llm
     gc.collect()
@@ -99,7 +104,10 @@ def test_trio_runs(server: FakeOllama) -> None:
     trio.run(use)
     trio.run(use)
     for model in (llm, emb):
-        assert model._clients.async_ is not None and model._clients.async_._pools == {}
+        assert (
+            model._clients.async_ is not None
+            and model._clients.async_._session.http_clients.by_loop == {}
+        )
 
 
 @pytest.mark.anyio

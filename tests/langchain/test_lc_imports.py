@@ -11,6 +11,7 @@ import pytest
 from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel, BaseLLM
 
+import ollama_lite
 import ollama_lite.langchain as adapters
 from ollama_lite.langchain import ChatOllama, OllamaEmbeddings, OllamaLLM
 
@@ -39,7 +40,14 @@ def test_classes_are_langchain_subclasses() -> None:
     assert issubclass(ChatOllama, BaseChatModel)
     assert issubclass(OllamaLLM, BaseLLM)
     assert issubclass(OllamaEmbeddings, Embeddings)
-    assert sorted(adapters.__all__) == ["ChatOllama", "OllamaEmbeddings", "OllamaLLM"]
+    # langchain-ollama's own `test_all_imports` expects exactly these names.
+    assert sorted(adapters.__all__) == [
+        "ChatOllama",
+        "OllamaEmbeddings",
+        "OllamaLLM",
+        "__version__",
+    ]
+    assert adapters.__version__ == ollama_lite.__version__
     assert set(adapters.__all__) <= set(dir(adapters))
     with pytest.raises(AttributeError):
         adapters.NotAThing  # noqa: B018

@@ -115,6 +115,42 @@ def test_generation_info_and_thinking(generate: respx.Route) -> None:
     assert (on.generation_info or {})["reasoning_content"] == 'The user wrote "Hi".'
 
 
+#: The keys of langchain-ollama's `generation_info`: `dict()` of ollama 0.6.3's
+#: GenerateResponse (image generation added `image`, `completed` and `total`).
+LANGCHAIN_OLLAMA_KEYS = {
+    "model",
+    "created_at",
+    "done",
+    "done_reason",
+    "total_duration",
+    "load_duration",
+    "prompt_eval_count",
+    "prompt_eval_duration",
+    "eval_count",
+    "eval_duration",
+    "response",
+    "thinking",
+    "context",
+    "logprobs",
+    "image",
+    "completed",
+    "total",
+}
+
+
+def test_generation_info_has_langchain_ollamas_keys(ollama: respx.MockRouter) -> None:
+    route = ollama.post("/api/generate").mock(return_value=httpx.Response(200, json=whole()))
+    info = OllamaLLM(model="qwen3").generate(["Hi"]).generations[0][0].generation_info or {}
+    assert set(info) == LANGCHAIN_OLLAMA_KEYS | {"finish_reason"}
+    assert (info["image"], info["completed"], info["total"]) == (None, None, None)
+    route.mock(return_value=httpx.Response(200, json=whole(image="aGk=", completed=4, total=4)))
+    info = OllamaLLM(model="x/flux").generate(["a cat"]).generations[0][0].generation_info or {}
+    assert (info["image"], info["completed"], info["total"]) == ("aGk=", 4, 4)
+    route.mock(return_value=recorded(THINKING))
+    streamed = reduce(add, OllamaLLM(model="qwen3")._stream("Hi")).generation_info or {}
+    assert set(streamed) == LANGCHAIN_OLLAMA_KEYS | {"finish_reason"}
+
+
 def test_stream_from_a_recording(ollama: respx.MockRouter) -> None:
     route = ollama.post("/api/generate").mock(return_value=recorded(THINKING))
     assert "".join(OllamaLLM(model="qwen3").stream("Hi")) == "You said: Hi"

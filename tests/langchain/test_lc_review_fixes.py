@@ -11,7 +11,7 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 import ollama_lite
-from ollama_lite._async_io import current_loop
+from ollama_lite._async_backend import current_loop
 from ollama_lite.langchain import ChatOllama, OllamaEmbeddings, OllamaLLM
 from ollama_lite.testing import FakeOllama
 

@@ -43,7 +43,7 @@ def raw() -> Iterator[RawServer]:
 def sync_sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """Retry back-off of `Client` recorded instead of slept."""
     slept: list[float] = []
-    monkeypatch.setattr("ollama_lite._sync_client.sleep", slept.append)
+    monkeypatch.setattr("ollama_lite._sync.session.sleep", slept.append)
     return slept
 
 
@@ -55,7 +55,7 @@ def async_sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     async def record(seconds: float) -> None:
         slept.append(seconds)
 
-    monkeypatch.setattr("ollama_lite._async_client.sleep", record)
+    monkeypatch.setattr("ollama_lite._async.session.sleep", record)
     return slept
 
 

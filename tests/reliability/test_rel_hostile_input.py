@@ -296,7 +296,7 @@ def test_sync_client_only_raises_ollama_errors(
     call, expected = CALLS[name]
     handler = Canned(status, headers, body)
     client = Client(transport=httpx.MockTransport(handler), max_retries=1, api_key="k")
-    with mock.patch("ollama_lite._sync_client.sleep", lambda s: None), client:
+    with mock.patch("ollama_lite._sync.session.sleep", lambda s: None), client:
         try:
             result = call(client)
             if name.endswith("-stream"):
@@ -341,7 +341,7 @@ def test_async_client_only_raises_ollama_errors(
             event("returned a result")
             check_result(result, expected, name)
 
-    with mock.patch("ollama_lite._async_client.sleep", no_sleep):
+    with mock.patch("ollama_lite._async.session.sleep", no_sleep):
         anyio.run(main, backend=backend)
 
 

@@ -348,10 +348,12 @@ def test_configured_ssl_context_requires_certificates() -> None:
     """The same property without a server: the transport's SSL context (httpx internals,
     so an implementation probe) verifies certificates and host names."""
     for client in (Client("https://example.invalid"), AsyncClient("https://example.invalid")):
-        context = client._http._transport._pool._ssl_context  # type: ignore[attr-defined]
+        context = client._session.http_clients.first._transport._pool._ssl_context  # type: ignore[attr-defined]
         assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
     off = Client("https://example.invalid", verify=False)
-    assert off._http._transport._pool._ssl_context.verify_mode == ssl.CERT_NONE  # type: ignore[attr-defined]
+    assert (
+        off._session.http_clients.first._transport._pool._ssl_context.verify_mode == ssl.CERT_NONE
+    )  # type: ignore[attr-defined]
 
 
 # --- tool-call arguments are data ---------------------------------------------------------

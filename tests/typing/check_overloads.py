@@ -15,6 +15,7 @@ from ollama_lite import (
     ProgressResponse,
     Stream,
 )
+from ollama_lite.types import ChatParams
 
 
 def sync_calls(client: Client, flag: bool) -> None:
@@ -32,6 +33,13 @@ def sync_calls(client: Client, flag: bool) -> None:
     assert_type(ollama_lite.generate("m", "p"), GenerateResponse)
     for part in client.chat("m", [], stream=True):
         assert_type(part, ChatResponse)
+    # The keyword parameters come from ollama_lite.types.ChatParams / GenerateParams.
+    assert_type(client.chat("m", [], think="low", options={"seed": 1}), ChatResponse)
+    assert_type(
+        client.generate("m", "p", stream=True, images=[b"x"], width=2), Stream[GenerateResponse]
+    )
+    params: ChatParams = {"keep_alive": "5m", "logprobs": True}
+    assert_type(client.chat("m", [], **params), ChatResponse)
 
 
 async def async_calls(client: AsyncClient) -> None:

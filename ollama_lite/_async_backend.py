@@ -1,0 +1,188 @@
+"""What `ollama_lite._async` needs from the event loop, written by hand (its twin for the
+generated `_sync` package is `_sync_backend`): waiting, file work in worker threads, closing
+a response under cancellation, and one httpx client per event loop.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable
+
+import httpx
+
+from . import _files
+from ._constants import BLOB_CHUNK_BYTES
+from ._images import NO_FILES, ImageFiles
+
+__all__ = [
+    "LoopHttpClients",
+    "blob_size",
+    "close_response",
+    "current_loop",
+    "file_chunks",
+    "read_image_files",
+    "sha256_file",
+    "sleep",
+]
+
+blob_size = _files.blob_size
+
+
+async def sleep(seconds: float) -> None:
+    """Wait without blocking the event loop (anyio is imported on first use)."""
+    import anyio
+
+    await anyio.sleep(seconds)
+
+
+async def sha256_file(path: str | os.PathLike[str]) -> str:
+    """`sha256:<hex>` of a file, hashed in a worker thread in constant memory."""
+    import anyio.to_thread
+
+    return await anyio.to_thread.run_sync(_files.sha256_file, path)
+
+
+async def file_chunks(path: str | os.PathLike[str]) -> AsyncIterator[bytes]:
+    """The file's bytes, one piece at a time, each read in a worker thread."""
+    import anyio
+
+    async with await anyio.open_file(path, "rb") as file:
+        while chunk := await file.read(BLOB_CHUNK_BYTES):
+            yield chunk
+
+
+async def read_image_files(paths: Iterable[os.PathLike[str]]) -> ImageFiles:
+    """The image files a request refers to, read in a worker thread (none: no thread)."""
+    paths = list(paths)
+    if not paths:
+        return NO_FILES
+    import anyio.to_thread
+
+    return await anyio.to_thread.run_sync(_files.read_image_files, paths)
+
+
+async def close_response(response: httpx.Response) -> None:
+    """Close a response, shielded, so a cancelled task still releases its connection."""
+    import anyio
+
+    with anyio.CancelScope(shield=True):
+        await response.aclose()
+
+
+def current_loop() -> object:
+    """The running event loop (asyncio) or run (trio), to tell when a client changed loops."""
+    asyncio = sys.modules.get("asyncio")
+    if asyncio is not None:
+        try:
+            return asyncio.get_running_loop()
+        except RuntimeError:
+            pass
+    # Another thread may be half-way through importing trio: no `lowlevel` yet.
+    lowlevel = getattr(sys.modules.get("trio"), "lowlevel", None)
+    if lowlevel is None:
+        return None
+    try:
+        return lowlevel.current_trio_token()
+    except RuntimeError:
+        return None
+
+
+def _is_closed_loop(loop: object) -> bool:
+    """True for an asyncio loop closed without finalising its async generators (so an httpx
+    client bound to it was never closed in it and can only be forgotten)."""
+    is_closed = getattr(loop, "is_closed", None)
+    return callable(is_closed) and bool(is_closed())
+
+
+class LoopHttpClients:
+    """One httpx client per event loop: pooled connections belong to the loop that opened
+    them, so each loop gets its own client, closed inside that loop when the loop ends.
+
+    A client used again under a new loop (a second `asyncio.run()`, trio after asyncio,
+    another thread's loop) works. The first httpx client is made now (`first`) and taken by
+    the first loop that sends a request.
+    """
+
+    def __init__(self, make: Callable[[], httpx.AsyncClient]) -> None:
+        self._make = make
+        self.first = make()
+        self._spare: httpx.AsyncClient | None = self.first
+        self.by_loop: dict[object, tuple[httpx.AsyncClient, _LoopEndCloser]] = {}
+        self._lock = threading.Lock()
+
+    async def get(self) -> httpx.AsyncClient:
+        """The httpx client of the running event loop."""
+        loop = current_loop()
+        entry = self.by_loop.get(loop)
+        if entry is not None:
+            return entry[0]
+        with self._lock:
+            for stale in [key for key in self.by_loop if _is_closed_loop(key)]:
+                self.by_loop.pop(stale)[1].retire()
+            http, self._spare = self._spare or self._make(), None
+            closer = _LoopEndCloser(http, on_close=lambda: self._forget(loop, http))
+            self.by_loop[loop] = (http, closer)
+        await closer.start()
+        return http
+
+    def _forget(self, loop: object, http: httpx.AsyncClient) -> None:
+        """Drop a finished loop's httpx client (its closer has closed it)."""
+        with self._lock:
+            entry = self.by_loop.get(loop)
+            if entry is not None and entry[0] is http:
+                del self.by_loop[loop]
+
+    async def aclose(self) -> None:
+        """Close this loop's httpx client and the unused first one. Those that other event
+        loops (still running, in other threads) opened are closed when those loops end."""
+        with self._lock:
+            spare, self._spare = self._spare, None
+            entry = self.by_loop.pop(current_loop(), None)
+        if entry is not None:
+            http, closer = entry
+            closer.retire()
+            await http.aclose()
+        if spare is not None:
+            await spare.aclose()
+
+
+class _LoopEndCloser:
+    """Closes an httpx client inside its own event loop when that loop shuts down.
+
+    `asyncio.run` and `trio.run` finalise the async generators still alive when they end,
+    so a generator parked at a `yield` for each httpx client gets to close it while its loop
+    still runs. `retire()` stands it down (after an explicit close) without awaiting anything.
+    """
+
+    __slots__ = ("_generator", "_http", "_on_close", "_retired")
+
+    def __init__(self, http: httpx.AsyncClient, on_close: Callable[[], None]) -> None:
+        self._http = http
+        self._on_close = on_close
+        self._retired = False
+        self._generator = self._park()
+
+    async def _park(self) -> AsyncGenerator[None, None]:
+        try:
+            yield
+        finally:
+            if not self._retired:
+                self._on_close()
+                await self._http.aclose()
+
+    async def start(self) -> None:
+        """Park the generator in the running loop."""
+        await self._generator.asend(None)
+
+    def retire(self) -> None:
+        """Finish the parked generator now, closing nothing."""
+        self._retired = True
+        closing = self._generator.aclose()
+        try:
+            closing.send(None)
+        except StopIteration:
+            pass
+        finally:
+            closing.close()

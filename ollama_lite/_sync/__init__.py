@@ -1,0 +1,9 @@
+# Generated from ollama_lite/_async/__init__.py by scripts/unasync.py. Do not edit: edit the
+# async source and run `python scripts/unasync.py`.
+"""The clients: endpoint methods (`client.py`, model management in `models.py`), sending with
+retries and bounded reads (`session.py`), and streamed replies (`streams.py`).
+
+`ollama_lite/_async/` is the hand-written source. `ollama_lite/_sync/` is generated from it,
+line for line, by `python scripts/unasync.py`; what differs between the two lives in the
+hand-written backend modules beside these packages.
+"""
