@@ -156,7 +156,7 @@ def test_a_stream_never_iterated_is_closed_when_dropped() -> None:
 
 
 # The event loop closing the dropped stream is the behaviour under test; trio says it does.
-@pytest.mark.filterwarnings("ignore:Async generator 'ollama_lite\\..*_aparts':ResourceWarning")
+@pytest.mark.filterwarnings("ignore:Async generator 'ollama_lite\\.[\\w.]*parts':ResourceWarning")
 @pytest.mark.anyio
 async def test_an_async_stream_dropped_unread_is_closed_by_the_event_loop() -> None:
     body = TrackedBody(LINES)

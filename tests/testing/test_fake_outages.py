@@ -288,3 +288,4 @@ def test_cli_capacity_flags_and_kill_revive_signals() -> None:
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(10) == 0
+        proc.stdout.close()  # the pipe is ours to close (a ResourceWarning otherwise)
