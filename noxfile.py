@@ -54,7 +54,7 @@ def load(session: nox.Session) -> None:
         "load",
         "-s",
         "--timeout=1800",
-        "tests/reliability/test_rel_load.py",
+        "tests/reliability/test_load.py",
         *session.posargs,
     )
 

@@ -3,7 +3,7 @@
 Each test builds a `Call` and compares its JSON body (parsed with `json.loads`) to a dict
 literal, so a renamed, missing or extra key fails; others check the rest of the `Call`
 (method, path, headers, base URL, API-key requirement, result type, stream flag).
-`tests/test_request_bodies.py` checks that the clients send a `Call` exactly as built.
+`tests/client/test_request_bodies.py` checks that the clients send a `Call` exactly as built.
 """
 
 from __future__ import annotations
@@ -156,7 +156,7 @@ PERSON_SCHEMA = {
 
 
 # --------------------------------------------------------------------------- bodies (moved
-# from tests/test_request_bodies.py, where they went through a respx-mocked client)
+# from tests/client/test_request_bodies.py, where they went through a respx-mocked client)
 
 
 def test_generate_every_parameter(build: Build, tmp_path: Path) -> None:

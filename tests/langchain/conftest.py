@@ -7,15 +7,10 @@ from collections.abc import Iterator
 
 import pytest
 import respx
-from _lc_util import HOST
 
 from ollama_lite.testing import FakeOllama
 
-
-@pytest.fixture(params=["asyncio", "trio"])
-def anyio_backend(request: pytest.FixtureRequest) -> str:
-    """Every `@pytest.mark.anyio` test runs once per event loop."""
-    return str(request.param)
+from ._util import HOST
 
 
 @pytest.fixture(autouse=True)

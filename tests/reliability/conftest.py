@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from _rawserver import RawServer
+
+from ._rawserver import RawServer
 
 testing = pytest.importorskip("ollama_lite.testing")
 FakeOllama = testing.FakeOllama

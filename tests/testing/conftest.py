@@ -10,12 +10,6 @@ import pytest
 from ollama_lite.testing import FakeOllama
 
 
-@pytest.fixture(params=["asyncio", "trio"])
-def anyio_backend(request: pytest.FixtureRequest) -> str:
-    """``@pytest.mark.anyio`` tests run on asyncio and on trio."""
-    return str(request.param)
-
-
 @pytest.fixture
 def fake(fake_ollama: FakeOllama) -> FakeOllama:
     """The session's fake server (``ollama_lite.testing.pytest_plugin``), back in its initial
