@@ -23,19 +23,6 @@ FakeOllama, Fault = testing.FakeOllama, testing.Fault
 HI = [{"role": "user", "content": "Say hello to the tests"}]
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[object]:
-    with FakeOllama() as fake:
-        yield fake
-
-
-@pytest.fixture
-def fake(server: object) -> Iterator[object]:
-    server.reset()  # type: ignore[attr-defined]
-    yield server
-    server.clear_faults()  # type: ignore[attr-defined]
-
-
 @pytest.fixture
 def client(fake: object) -> Iterator[Client]:
     with Client(fake.url, max_retries=0) as c:  # type: ignore[attr-defined]

@@ -8,8 +8,6 @@ from collections.abc import Iterator
 import pytest
 import respx
 
-from ollama_lite.testing import FakeOllama
-
 from ._util import HOST
 
 
@@ -25,10 +23,3 @@ def ollama() -> Iterator[respx.MockRouter]:
     """respx on the default host; every request must match a route."""
     with respx.mock(base_url=HOST, assert_all_called=False) as router:
         yield router
-
-
-@pytest.fixture
-def server(fake_ollama: FakeOllama) -> FakeOllama:
-    """The session's fake Ollama on 127.0.0.1 (``ollama_lite.testing.pytest_plugin``), reset
-    before each test (llama3.2, qwen3, nomic-embed-text, ...)."""
-    return fake_ollama

@@ -483,14 +483,14 @@ def test_unknown_constructor_arguments_warn() -> None:
         OllamaLLM(model="m", nope=1)  # type: ignore[call-arg]
 
 
-def test_a_tool_call_without_arguments_sends_an_empty_object(server: FakeOllama) -> None:
-    llm = ChatOllama(model="llama3.2", base_url=server.url)
+def test_a_tool_call_without_arguments_sends_an_empty_object(fake: FakeOllama) -> None:
+    llm = ChatOllama(model="llama3.2", base_url=fake.url)
     history = [
         HumanMessage("What time is it?"),
         AIMessage("", tool_calls=[{"name": "get_time", "args": {}, "id": "c1"}]),
         ToolMessage("12:00", tool_call_id="c1"),
     ]
-    server.clear_requests()
+    fake.clear_requests()
     llm.invoke(history)
-    sent = server.requests[-1].json["messages"][1]["tool_calls"][0]["function"]
+    sent = fake.requests[-1].json["messages"][1]["tool_calls"][0]["function"]
     assert sent["name"] == "get_time" and sent["arguments"] == {}

@@ -253,8 +253,8 @@ async def test_async_stream_reads_the_same_chunks(ollama: respx.MockRouter) -> N
     ]
 
 
-def test_logprobs_read_by_key_and_by_attribute(server: FakeOllama) -> None:
-    llm = ChatOllama(model="llama3.2", base_url=server.url, logprobs=True)
+def test_logprobs_read_by_key_and_by_attribute(fake: FakeOllama) -> None:
+    llm = ChatOllama(model="llama3.2", base_url=fake.url, logprobs=True)
     logprobs = llm.invoke("hi").response_metadata["logprobs"]
     assert logprobs and logprobs[0].token == logprobs[0]["token"]
     assert isinstance(logprobs[0].logprob, float)

@@ -36,8 +36,8 @@ def _free_url() -> str:
     return f"http://127.0.0.1:{port}"
 
 
-def test_clients_are_created_on_first_use(server: FakeOllama) -> None:
-    llm = ChatOllama(model="llama3.2", base_url=server.url)
+def test_clients_are_created_on_first_use(fake: FakeOllama) -> None:
+    llm = ChatOllama(model="llama3.2", base_url=fake.url)
     assert llm._clients.sync is None and llm._clients.async_ is None
     llm.invoke("hi")
     client = llm._clients.sync
@@ -47,9 +47,9 @@ def test_clients_are_created_on_first_use(server: FakeOllama) -> None:
     assert llm._clients.async_ is None
 
 
-def test_one_instance_across_several_asyncio_runs(server: FakeOllama) -> None:
-    llm = ChatOllama(model="llama3.2", base_url=server.url)
-    emb = OllamaEmbeddings(model="nomic-embed-text", base_url=server.url)
+def test_one_instance_across_several_asyncio_runs(fake: FakeOllama) -> None:
+    llm = ChatOllama(model="llama3.2", base_url=fake.url)
+    emb = OllamaEmbeddings(model="nomic-embed-text", base_url=fake.url)
 
     async def use() -> tuple[str, int, int]:
         reply = await llm.ainvoke("hi")
@@ -66,13 +66,13 @@ def test_one_instance_across_several_asyncio_runs(server: FakeOllama) -> None:
             model._clients.async_ is not None
             and model._clients.async_._session.http_clients.by_loop == {}
         )
-    assert server.wait_for_connections(0, timeout=5)
+    assert fake.wait_for_connections(0, timeout=5)
 
 
 # That loop's sockets can only be closed by the garbage collector (a ResourceWarning).
 @pytest.mark.filterwarnings("ignore::ResourceWarning")
-def test_a_loop_closed_without_shutting_down_is_forgotten(server: FakeOllama) -> None:
-    llm = ChatOllama(model="llama3.2", base_url=server.url)
+def test_a_loop_closed_without_shutting_down_is_forgotten(fake: FakeOllama) -> None:
+    llm = ChatOllama(model="llama3.2", base_url=fake.url)
     loop = asyncio.new_event_loop()
     assert loop.run_until_complete(llm.ainvoke("hi")).content == "You said: hi"
     loop.close()  # no shutdown_asyncgens(): the pool cannot be closed in its loop
@@ -87,12 +87,12 @@ def test_a_loop_closed_without_shutting_down_is_forgotten(server: FakeOllama) ->
     gc.collect()
 
 
-def test_trio_runs(server: FakeOllama) -> None:
+def test_trio_runs(fake: FakeOllama) -> None:
     # langchain-core's own ainvoke/astream need asyncio (asyncio.gather); the model's async
     # methods, which core calls, and the embeddings run on trio.
-    llm = ChatOllama(model="llama3.2", base_url=server.url)
-    llm_text = OllamaLLM(model="llama3.2", base_url=server.url)
-    emb = OllamaEmbeddings(model="nomic-embed-text", base_url=server.url, batch_size=1)
+    llm = ChatOllama(model="llama3.2", base_url=fake.url)
+    llm_text = OllamaLLM(model="llama3.2", base_url=fake.url)
+    emb = OllamaEmbeddings(model="nomic-embed-text", base_url=fake.url, batch_size=1)
 
     async def use() -> None:
         result = await llm._agenerate([HumanMessage("hi")])
@@ -112,8 +112,8 @@ def test_trio_runs(server: FakeOllama) -> None:
 
 
 @pytest.mark.anyio
-async def test_close_and_reopen(server: FakeOllama) -> None:
-    emb = OllamaEmbeddings(model="nomic-embed-text", base_url=server.url)
+async def test_close_and_reopen(fake: FakeOllama) -> None:
+    emb = OllamaEmbeddings(model="nomic-embed-text", base_url=fake.url)
     emb.embed_query("a")
     await emb.aembed_query("a")
     first = emb._clients.async_
@@ -127,8 +127,8 @@ async def test_close_and_reopen(server: FakeOllama) -> None:
     assert emb._clients.async_ is None
 
 
-def test_context_manager_closes_the_sync_client(server: FakeOllama) -> None:
-    with OllamaLLM(model="llama3.2", base_url=server.url) as llm:
+def test_context_manager_closes_the_sync_client(fake: FakeOllama) -> None:
+    with OllamaLLM(model="llama3.2", base_url=fake.url) as llm:
         assert llm.invoke("hi") == "You said: hi"
         assert llm._clients.sync is not None
     assert llm._clients.sync is None
@@ -138,8 +138,8 @@ def test_context_manager_closes_the_sync_client(server: FakeOllama) -> None:
 @pytest.mark.parametrize(
     "clone", [copy.copy, copy.deepcopy, lambda m: pickle.loads(pickle.dumps(m))]
 )
-def test_copies_get_their_own_clients(server: FakeOllama, clone: Callable[[Any], Any]) -> None:
-    llm = ChatOllama(model="llama3.2", base_url=server.url)
+def test_copies_get_their_own_clients(fake: FakeOllama, clone: Callable[[Any], Any]) -> None:
+    llm = ChatOllama(model="llama3.2", base_url=fake.url)
     llm.invoke("hi")
     other = clone(llm)
     assert other._clients is not llm._clients and other._clients.sync is None

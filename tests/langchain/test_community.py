@@ -14,7 +14,7 @@ import json
 import sys
 import time
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -56,16 +56,12 @@ OPTION_VALUES: dict[str, Any] = {
 }
 
 
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeOllama]:
-    with FakeOllama(models=[FakeModel(name="llama2")]) as server:
-        yield server
-
-
 @pytest.fixture(autouse=True)
-def _fresh(fake: FakeOllama) -> None:
-    fake.clear_requests()
-    fake.clear_faults()
+def fake(fake_ollama: FakeOllama) -> FakeOllama:
+    """The plugin's fake server, reset for each test, serving the community class's default
+    model name too."""
+    fake_ollama.add_model(FakeModel(name="llama2"))
+    return fake_ollama
 
 
 def _requests(fake: FakeOllama) -> list[tuple[str, str, dict[str, Any], dict[str, str]]]:

@@ -28,15 +28,15 @@ class Weather(BaseModel):
     sunny: bool
 
 
-def test_chat_invoke_and_stream(server: FakeOllama) -> None:
-    llm = ChatOllama(model="llama3.2", base_url=server.url, temperature=0)
+def test_chat_invoke_and_stream(fake: FakeOllama) -> None:
+    llm = ChatOllama(model="llama3.2", base_url=fake.url, temperature=0)
     messages = [SystemMessage("Be brief."), HumanMessage("hello")]
     reply = llm.invoke(messages)
     assert reply.content == "You said: hello"
     assert reply.response_metadata["model_name"] == "llama3.2"
     assert reply.response_metadata["done_reason"] == "stop"
     assert reply.usage_metadata is not None and reply.usage_metadata["output_tokens"] > 0
-    assert server.last_request is not None and server.last_request.json["stream"] is False
+    assert fake.last_request is not None and fake.last_request.json["stream"] is False
     chunks = list(llm.stream(messages))
     assert len(chunks) > 2
     full = reduce(add, chunks)
@@ -48,8 +48,8 @@ def test_chat_invoke_and_stream(server: FakeOllama) -> None:
     ]
 
 
-def test_chat_reasoning(server: FakeOllama) -> None:
-    llm = ChatOllama(model="qwen3", base_url=server.url, reasoning=True)
+def test_chat_reasoning(fake: FakeOllama) -> None:
+    llm = ChatOllama(model="qwen3", base_url=fake.url, reasoning=True)
     reply = llm.invoke("hello")
     assert reply.content == "You said: hello"
     assert reply.additional_kwargs["reasoning_content"]
@@ -57,12 +57,12 @@ def test_chat_reasoning(server: FakeOllama) -> None:
     assert streamed.additional_kwargs == reply.additional_kwargs
     assert (
         "reasoning_content"
-        not in ChatOllama(model="qwen3", base_url=server.url).invoke("hello").additional_kwargs
+        not in ChatOllama(model="qwen3", base_url=fake.url).invoke("hello").additional_kwargs
     )
 
 
-def test_chat_tool_loop(server: FakeOllama) -> None:
-    llm = ChatOllama(model="qwen3", base_url=server.url, reasoning=True).bind_tools([get_weather])
+def test_chat_tool_loop(fake: FakeOllama) -> None:
+    llm = ChatOllama(model="qwen3", base_url=fake.url, reasoning=True).bind_tools([get_weather])
     messages: list = [HumanMessage("What's the weather in Paris?")]
     ai = llm.invoke(messages)
     assert isinstance(ai, AIMessage)
@@ -72,7 +72,7 @@ def test_chat_tool_loop(server: FakeOllama) -> None:
     final = llm.invoke(messages)
     assert final.tool_calls == []
     assert "sunny in" in str(final.content)
-    sent = server.last_request.json if server.last_request else {}
+    sent = fake.last_request.json if fake.last_request else {}
     assert sent["messages"][2]["tool_name"] == "get_weather"
     assert sent["messages"][1]["tool_calls"][0]["id"] == call["id"]
     streamed = reduce(add, llm.stream(messages[:1]))
@@ -80,25 +80,25 @@ def test_chat_tool_loop(server: FakeOllama) -> None:
 
 
 @pytest.mark.parametrize("method", ["json_schema", "function_calling"])
-def test_chat_structured_output(server: FakeOllama, method: str) -> None:
-    llm = ChatOllama(model="llama3.2", base_url=server.url)
+def test_chat_structured_output(fake: FakeOllama, method: str) -> None:
+    llm = ChatOllama(model="llama3.2", base_url=fake.url)
     result = llm.with_structured_output(Weather, method=method).invoke("weather?")  # type: ignore[arg-type]
     assert isinstance(result, Weather)
     raw = llm.with_structured_output(Weather, method=method, include_raw=True).invoke("weather?")  # type: ignore[arg-type]
     assert isinstance(raw["parsed"], Weather) and raw["parsing_error"] is None
 
 
-def test_chat_json_mode(server: FakeOllama) -> None:
+def test_chat_json_mode(fake: FakeOllama) -> None:
     result = (
-        ChatOllama(model="llama3.2", base_url=server.url)
+        ChatOllama(model="llama3.2", base_url=fake.url)
         .with_structured_output(None, method="json_mode")
         .invoke("answer in JSON")
     )
     assert isinstance(result, dict)
 
 
-def test_llm_invoke_stream_batch(server: FakeOllama) -> None:
-    llm = OllamaLLM(model="qwen3", base_url=server.url, reasoning=True)
+def test_llm_invoke_stream_batch(fake: FakeOllama) -> None:
+    llm = OllamaLLM(model="qwen3", base_url=fake.url, reasoning=True)
     assert llm.invoke("hi") == "You said: hi"
     assert "".join(llm.stream("hi")) == "You said: hi"
     assert llm.batch(["a", "b"]) == ["You said: a", "You said: b"]
@@ -106,21 +106,21 @@ def test_llm_invoke_stream_batch(server: FakeOllama) -> None:
     assert info["reasoning_content"] and info["thinking"] == info["reasoning_content"]
 
 
-def test_embeddings(server: FakeOllama) -> None:
-    emb = OllamaEmbeddings(model="nomic-embed-text", base_url=server.url, batch_size=4)
+def test_embeddings(fake: FakeOllama) -> None:
+    emb = OllamaEmbeddings(model="nomic-embed-text", base_url=fake.url, batch_size=4)
     texts = [f"text {i}" for i in range(10)]
     vectors = emb.embed_documents(texts)
     assert len(vectors) == 10 and {len(v) for v in vectors} == {768}
     assert emb.embed_query("text 3") == vectors[3]
-    single = OllamaEmbeddings(model="nomic-embed-text", base_url=server.url)
+    single = OllamaEmbeddings(model="nomic-embed-text", base_url=fake.url)
     assert single.embed_documents(texts) == vectors  # batching does not change results
 
 
 @pytest.mark.parametrize("anyio_backend", ["asyncio"])
 @pytest.mark.anyio
-async def test_langchain_async_api(server: FakeOllama, anyio_backend: str) -> None:
+async def test_langchain_async_api(fake: FakeOllama, anyio_backend: str) -> None:
     # langchain-core's ainvoke/astream/abatch are asyncio-only (asyncio.gather inside).
-    llm = ChatOllama(model="qwen3", base_url=server.url, reasoning=True)
+    llm = ChatOllama(model="qwen3", base_url=fake.url, reasoning=True)
     reply = await llm.ainvoke("hi")
     assert reply.content == "You said: hi" and reply.additional_kwargs["reasoning_content"]
     streamed = reduce(add, [c async for c in llm.astream("hi")])
@@ -130,20 +130,20 @@ async def test_langchain_async_api(server: FakeOllama, anyio_backend: str) -> No
     assert (await tools.ainvoke("weather in Rome?")).tool_calls[0]["name"] == "get_weather"
     weather = await llm.with_structured_output(Weather).ainvoke("weather?")
     assert isinstance(weather, Weather)
-    text = OllamaLLM(model="llama3.2", base_url=server.url)
+    text = OllamaLLM(model="llama3.2", base_url=fake.url)
     assert await text.abatch(["a", "b", "c"]) == ["You said: a", "You said: b", "You said: c"]
     assert "".join([c async for c in text.astream("hi")]) == "You said: hi"
 
 
 @pytest.mark.anyio
-async def test_async_model_methods_on_asyncio_and_trio(server: FakeOllama) -> None:
-    llm = ChatOllama(model="llama3.2", base_url=server.url).bind_tools([get_weather])
-    chat = ChatOllama(model="llama3.2", base_url=server.url)
+async def test_async_model_methods_on_asyncio_and_trio(fake: FakeOllama) -> None:
+    llm = ChatOllama(model="llama3.2", base_url=fake.url).bind_tools([get_weather])
+    chat = ChatOllama(model="llama3.2", base_url=fake.url)
     result = await chat._agenerate([HumanMessage("hi")], tools=llm.kwargs["tools"])  # type: ignore[attr-defined]
     assert result.generations[0].message.tool_calls[0]["name"] == "get_weather"
     text = "".join([c.text async for c in chat._astream([HumanMessage("hi")])])
     assert text == "You said: hi"
-    emb = OllamaEmbeddings(model="nomic-embed-text", base_url=server.url, batch_size=3)
+    emb = OllamaEmbeddings(model="nomic-embed-text", base_url=fake.url, batch_size=3)
     vectors = await emb.aembed_documents([f"t{i}" for i in range(8)])
     assert vectors == emb.embed_documents([f"t{i}" for i in range(8)])
     await chat.aclose()

@@ -130,7 +130,7 @@ def test_bad_keep_alive_fails_before_sending(embed: respx.Route) -> None:
 
 
 @pytest.mark.anyio
-async def test_concurrent_embedding_failure_is_the_error_itself(server: FakeOllama) -> None:
-    embeddings = OllamaEmbeddings(model="no-such-model", base_url=server.url, batch_size=1)
+async def test_concurrent_embedding_failure_is_the_error_itself(fake: FakeOllama) -> None:
+    embeddings = OllamaEmbeddings(model="no-such-model", base_url=fake.url, batch_size=1)
     with pytest.raises(ollama_lite.ResponseError):
         await embeddings.aembed_documents(["a", "b", "c"])

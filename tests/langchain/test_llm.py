@@ -226,7 +226,7 @@ def test_identity_and_tracing_params() -> None:
 
 @pytest.mark.anyio
 @pytest.mark.parametrize("anyio_backend", ["asyncio"])  # langchain-core's agenerate is asyncio
-async def test_concurrent_llm_failure_is_the_error_itself_not_a_group(server: FakeOllama) -> None:
-    llm = OllamaLLM(model="no-such-model", base_url=server.url)
+async def test_concurrent_llm_failure_is_the_error_itself_not_a_group(fake: FakeOllama) -> None:
+    llm = OllamaLLM(model="no-such-model", base_url=fake.url)
     with pytest.raises(ollama_lite.ModelNotFoundError):
         await llm.agenerate(["a", "b", "c"])

@@ -6,7 +6,6 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,12 +16,6 @@ SNIPPETS = re.findall(r"```python\n(.*?)```", README, flags=re.S)
 EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*.py") if not p.name.startswith("_"))
 
 testing = pytest.importorskip("ollama_lite.testing")
-
-
-@pytest.fixture(scope="module")
-def fake_url() -> Iterator[str]:
-    with testing.FakeOllama() as server:
-        yield server.url
 
 
 def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -53,8 +46,8 @@ def test_readme_has_snippets_for_each_topic() -> None:
 @pytest.mark.slow  # a Python subprocess each
 @pytest.mark.timeout(180)
 @pytest.mark.parametrize("index", range(len(SNIPPETS)))
-def test_readme_snippet_runs(index: int, fake_url: str) -> None:
-    result = run([sys.executable, "-c", SNIPPETS[index]], {"OLLAMA_HOST": fake_url})
+def test_readme_snippet_runs(index: int, fake_ollama_url: str) -> None:
+    result = run([sys.executable, "-c", SNIPPETS[index]], {"OLLAMA_HOST": fake_ollama_url})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip(), "a snippet should print something"
 
@@ -83,9 +76,11 @@ def test_example_runs_against_the_fake_server(example: Path) -> None:
 
 @pytest.mark.slow  # a Python subprocess each
 @pytest.mark.timeout(180)
-def test_demo_uses_a_real_server_when_one_answers(fake_url: str) -> None:
+def test_demo_uses_a_real_server_when_one_answers(fake_ollama_url: str) -> None:
     # A server answering at OLLAMA_HOST is used as the real one.
-    result = run([sys.executable, str(ROOT / "examples" / "demo.py")], {"OLLAMA_HOST": fake_url})
+    result = run(
+        [sys.executable, str(ROOT / "examples" / "demo.py")], {"OLLAMA_HOST": fake_ollama_url}
+    )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[0] == f"Using the Ollama server at {fake_url}"
+    assert result.stdout.splitlines()[0] == f"Using the Ollama server at {fake_ollama_url}"
     assert "vectors of 768 dimensions" in result.stdout

@@ -1,4 +1,4 @@
-"""Fixtures for the fake Ollama server tests: the plugin's server, reset before each test."""
+"""Fixtures for the fake Ollama server tests: one httpx client of the plugin's server."""
 
 from __future__ import annotations
 
@@ -8,13 +8,6 @@ import httpx
 import pytest
 
 from ollama_lite.testing import FakeOllama
-
-
-@pytest.fixture
-def fake(fake_ollama: FakeOllama) -> FakeOllama:
-    """The session's fake server (``ollama_lite.testing.pytest_plugin``), back in its initial
-    state."""
-    return fake_ollama
 
 
 @pytest.fixture(scope="session")
