@@ -239,9 +239,11 @@ async def test_async_requests_in_flight_are_bounded(fake: FakeOllama) -> None:
     fake.inject(Fault.delay(0.2), path="/api/embeddings", times=None)
     texts = [f"text {i}" for i in range(8)]
     started = time.perf_counter()
-    vectors = await OllamaEmbeddings(
-        base_url=fake.url, model=MODEL, max_concurrency=2
-    ).aembed_documents(texts)
+    embeddings = OllamaEmbeddings(base_url=fake.url, model=MODEL, max_concurrency=2)
+    try:
+        vectors = await embeddings.aembed_documents(texts)
+    finally:
+        await embeddings.aclose()  # its connections, closed here rather than by the GC
     assert time.perf_counter() - started >= 4 * 0.2
     fake.clear_faults()
     assert vectors == OllamaEmbeddings(base_url=fake.url, model=MODEL).embed_documents(texts)
