@@ -1,5 +1,6 @@
 """Sessions: tests (all), quick (no slow subprocess tests), lint (ruff), typecheck (mypy and
-pyright), load (full-scale load), bench (side-by-side benchmarks). `.ci/run` is what CI runs."""
+pyright), load (full-scale load), bench (side-by-side benchmarks), real (the real-server
+tests against Ollama 0.9.3). `.ci/run` is what CI runs."""
 
 from __future__ import annotations
 
@@ -133,3 +134,23 @@ def langchain_ollama_tests(session: nox.Session) -> None:
         "-p", "no:cacheprovider", "-q", "-rfEx", str(tests), *args,
         env={"PYTHONPATH": os.pathsep.join(paths)},
     )  # fmt: skip
+
+
+@nox.session
+def real(session: nox.Session) -> None:
+    """tests/real against a real Ollama 0.9.3 (installed from PyPI, ~50 s the first time):
+    starts a main and a full-queue server on 127.0.0.1, registers the tiny models, runs the
+    tests, stops the servers."""
+    session.install("-e", ".[dev]")
+    script = "scripts/real_ollama.sh"
+    python = os.path.join(session.bin, "python")
+    output = session.run(script, "up", env={"PYTHON": python}, silent=True, external=True)
+    exports = dict(
+        line.removeprefix("export ").split("=", 1)
+        for line in str(output).splitlines()
+        if line.startswith("export ")
+    )
+    try:
+        session.run("pytest", "tests/real", *session.posargs, env=exports)
+    finally:
+        session.run(script, "down", external=True)

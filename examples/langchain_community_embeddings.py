@@ -7,6 +7,7 @@ prefixes) and so the vectors stay the same, with several requests in flight.
 from __future__ import annotations
 
 import asyncio
+import os
 
 from _connect import EMBED_MODEL, ollama_host
 
@@ -16,7 +17,9 @@ from ollama_lite.langchain.community import OllamaEmbeddings
 DOCUMENTS = [f"Document number {i} about llamas and alpacas." for i in range(100)]
 
 with ollama_host() as host:
-    embeddings = OllamaEmbeddings(model=EMBED_MODEL, base_url=host, max_concurrency=4)
+    # Like langchain_community's, this class wants a URL string and does not read OLLAMA_HOST.
+    base_url = host or os.environ.get("OLLAMA_HOST", "http://localhost:11434")
+    embeddings = OllamaEmbeddings(model=EMBED_MODEL, base_url=base_url, max_concurrency=4)
     vectors = embeddings.embed_documents(DOCUMENTS)  # 100 requests, 4 at a time, in order
     print(f"embed_documents: {len(vectors)} vectors of {len(vectors[0])} dimensions")
     query = embeddings.embed_query("Which animals live in the Andes?")  # "query: ..." sent

@@ -10,6 +10,11 @@ Real HTTP/1.1 (uvicorn) on 127.0.0.1 and a free port, from a background thread::
         ...
         assert server.last_request.json["model"] == "llama3.2"
 
+It plays Ollama 0.32.15 (``/api/version`` says so; ``FakeOllama(version=...)`` changes only
+the string): routes, status codes, error texts, omitted-when-zero fields and field sets follow
+that release. ``tests/real`` in ollama_lite's repository compares it, request by request, with a
+real Ollama and lists every difference with its reason.
+
 Models (deterministic; names match real Ollama so demos work against both):
 ``llama3.2`` (completion, tools), ``qwen3`` (completion, tools, thinking; thinks unless
 ``think: false``), ``nomic-embed-text`` (embedding, 768-d, 2048-token context) and

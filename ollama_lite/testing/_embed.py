@@ -40,7 +40,7 @@ class Embedding:
         keep_alive, options = req.keep_alive(), req.options()
         entry = self.state.get(model)
         if entry is None:
-            fail(404, f"model '{model}' not found")
+            fail(404, f"model {go_quote(model)} not found, try pulling it first")
         check_options(options)
         load_ns = self.inference.load(entry, keep_alive, options)
         if not inputs:  # loads the model
@@ -68,7 +68,12 @@ class Embedding:
                 count = limit
             total_tokens += count
             pieces += (b"[", self.vectors.get(spec.name, text, dim), b"],")
-        numbers = metrics(None, load_ns, started, total_tokens)
+        # EmbedResponse has no prompt_eval_duration or eval fields (Go omits zero values)
+        numbers = {
+            k: v
+            for k, v in metrics(None, load_ns, started, total_tokens).items()
+            if k in ("load_duration", "prompt_eval_count")
+        }
         numbers["total_duration"] = load_ns + time.perf_counter_ns() - started
         pieces[-1] = b"]],"  # one copy of a multi-megabyte body, not two
         pieces.append(encode(numbers)[1:])

@@ -71,8 +71,8 @@ def show_payload(entry: ModelEntry, verbose: bool) -> dict[str, Any]:
         "tokenizer.ggml.tokens": vocab if verbose else None,
         "tokenizer.ggml.token_type": [1] * len(vocab) if verbose else None,
     }
-    payload: dict[str, Any] = {
-        "license": spec.license,
+    payload: dict[str, Any] = {"license": spec.license} if spec.license else {}
+    payload |= {
         "modelfile": "\n".join(modelfile) + "\n",
         "parameters": "\n".join(f"{k:<30} {v}" for k, v in params),
         "template": spec.template,
@@ -83,11 +83,10 @@ def show_payload(entry: ModelEntry, verbose: bool) -> dict[str, Any]:
     if entry.messages:
         payload["messages"] = entry.messages
     payload["model_info"] = info
-    if verbose:
-        payload["tensors"] = [
-            {"name": "token_embd.weight", "type": "Q4_K", "shape": [spec.embedding_dim, 128256]},
-            {"name": "output_norm.weight", "type": "F32", "shape": [spec.embedding_dim]},
-        ]
+    payload["tensors"] = [  # a GGUF model's tensors are listed even without verbose
+        {"name": "token_embd.weight", "type": "Q4_K", "shape": [spec.embedding_dim, 128256]},
+        {"name": "output_norm.weight", "type": "F32", "shape": [spec.embedding_dim]},
+    ]
     payload["capabilities"] = list(entry.capabilities)
     payload["modified_at"] = entry.modified_at
     return payload

@@ -62,7 +62,7 @@ class FakeOllama:
         embedding_dim: int | None = None,
         token_delay: float = 0.0,
         reply_tokens: int | None = None,
-        version: str = "0.12.6",
+        version: str = "0.32.15",
         keep_alive_timeout: float = 30.0,
         record_requests: bool = True,
         max_recorded_requests: int = 10_000,

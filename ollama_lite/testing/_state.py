@@ -24,7 +24,7 @@ class Settings:
 
     token_delay: float = 0.0
     reply_tokens: int | None = None
-    version: str = "0.12.6"
+    version: str = "0.32.15"
     record_requests: bool = True
     record_body_limit: int = 1 << 20
 

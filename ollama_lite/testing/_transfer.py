@@ -19,6 +19,7 @@ _DIGEST_RE = re.compile(r"sha256[:-][0-9a-fA-F]{64}")
 _BLOBS_PREFIX = "/api/blobs/"
 _SUCCESS = {"status": "success"}
 PULL_FAILS_PREFIX = "nonexistent"
+_BLOBS_DIR = "/root/.ollama/models/blobs"  # where show's modelfile says blobs live
 _NO_MANIFEST = "pull model manifest: file does not exist"
 _NOT_AUTHORIZED = (
     "you are not authorized to push to this namespace, create the model under a namespace you own"
@@ -197,11 +198,15 @@ class Transfer:
         name = parse_name(model)
         if name is None:
             fail(400, "invalid model name")
-        for path, digest in {**files, **adapters}.items():
-            if _blob_key(digest) not in self.state.blobs:
-                fail(400, f"blob not found for {path} (digest {digest}): file does not exist")
         if not source and not files:
             fail(400, "neither 'from' or 'files' was specified")
+        for digest in {**files, **adapters}.values():
+            if _blob_key(digest) not in self.state.blobs:
+                # Ollama fails opening the blob inside the create job: 500, or an error line
+                missing = f"{_BLOBS_DIR}/sha256-{_blob_key(digest)[7:]}"
+                error = (500, f"open {missing}: no such file or directory")
+                await self._progress(ex, stream, [], None, error)
+                return
 
         lines: list[dict[str, Any]] = []
         base: FakeModel

@@ -93,7 +93,47 @@ def _syntax_message(body: bytes, error: str) -> str:
     char = chr(body[pos]) if pos < len(body) else "?"
     if "trailing" in error:
         return f"invalid character {char!r} after top-level value"
-    return f"invalid character {char!r} looking for beginning of value"
+    return f"invalid character {char!r} {_expectation(body[:pos])}"
+
+
+def _expectation(prefix: bytes) -> str:
+    """What Go's JSON scanner was looking for after ``prefix`` (valid JSON so far)."""
+    stack: list[str] = []  # "{" / "[" per open container
+    last = ""  # the last significant token: "{", "[", ",", ":", "key" or "value"
+    in_string = escaped = False
+    for byte in prefix.decode(errors="replace"):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == "\\":
+                escaped = True
+            elif byte == '"':
+                in_string = False
+                is_key = bool(stack) and stack[-1] == "{" and last in ("{", ",")
+                last = "key" if is_key else "value"
+        elif byte == '"':
+            in_string = True
+        elif byte in "{[":
+            stack.append(byte)
+            last = byte
+        elif byte in "}]":
+            if stack:
+                stack.pop()
+            last = "value"
+        elif byte in ",:":
+            last = byte
+        elif not byte.isspace():
+            last = "value"
+    inside = stack[-1] if stack else ""
+    if inside == "{" and last in ("{", ","):
+        return "looking for beginning of object key string"
+    if inside == "{" and last == "key":
+        return "after object key"
+    if inside == "{" and last == "value":
+        return "after object key:value pair"
+    if inside == "[" and last == "value":
+        return "after array element"
+    return "looking for beginning of value"
 
 
 class Fields:

@@ -23,7 +23,7 @@ def test_root_get_and_head(client: httpx.Client) -> None:
 def test_version_and_status(client: httpx.Client) -> None:
     r = client.get("/api/version")
     assert r.headers["content-type"] == JSON
-    assert r.json() == {"version": "0.12.6"}
+    assert r.json() == {"version": "0.32.15"}
     assert not r.content.endswith(b"\n")
     assert client.head("/api/version").status_code == 200
     assert client.get("/api/status").json()["cloud"]["disabled"] is False
@@ -56,7 +56,7 @@ def test_wrong_method_is_405(client: httpx.Client, method: str, path: str, allow
     ("body", "message"),
     [
         (b"", "missing request body"),
-        (b"{bad", "invalid character 'b' looking for beginning of value"),
+        (b"{bad", "invalid character 'b' looking for beginning of object key string"),
         (b'{"model": "llama3.2"', "unexpected EOF"),
         (b"[1, 2]", "json: cannot unmarshal array into Go value of type api.ChatRequest"),
         (

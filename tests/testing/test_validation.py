@@ -101,7 +101,9 @@ def test_model_errors_per_route(client: httpx.Client) -> None:
     r = client.post("/api/generate", json={"model": "", "prompt": "x"})
     assert (r.status_code, r.json()) == (404, {"error": "model '' not found"})
     r = client.post("/api/embed", json={"model": "nope", "input": "x"})
-    assert (r.status_code, r.json()) == (404, {"error": "model 'nope' not found"})
+    # /api/embed answers like Ollama's scheduler (handleScheduleError), unlike chat
+    expected = {"error": 'model "nope" not found, try pulling it first'}
+    assert (r.status_code, r.json()) == (404, expected)
     r = client.post("/api/embeddings", json={"model": "", "prompt": "x"})
     assert (r.status_code, r.json()) == (400, {"error": "model is required"})
     r = client.post("/api/embeddings", json={"model": "nope", "prompt": "x"})
