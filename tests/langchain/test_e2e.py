@@ -135,6 +135,17 @@ async def test_langchain_async_api(fake: FakeOllama, anyio_backend: str) -> None
     assert "".join([c async for c in text.astream("hi")]) == "You said: hi"
 
 
+@pytest.mark.asyncio
+async def test_async_api_under_pytest_asyncio(fake: FakeOllama) -> None:
+    # How LangChain projects usually test: pytest-asyncio, a new event loop per test. The
+    # clients' per-loop connections must work there and close with each loop.
+    llm = ChatOllama(model="llama3.2", base_url=fake.url)
+    assert (await llm.ainvoke("hi")).content == "You said: hi"
+    assert "".join([str(c.content) async for c in llm.astream("hi")]) == "You said: hi"
+    embeddings = OllamaEmbeddings(model="nomic-embed-text", base_url=fake.url)
+    assert len(await embeddings.aembed_query("hi")) == 768
+
+
 @pytest.mark.anyio
 async def test_async_model_methods_on_asyncio_and_trio(fake: FakeOllama) -> None:
     llm = ChatOllama(model="llama3.2", base_url=fake.url).bind_tools([get_weather])
