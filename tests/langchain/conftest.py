@@ -23,3 +23,11 @@ def ollama() -> Iterator[respx.MockRouter]:
     """respx on the default host; every request must match a route."""
     with respx.mock(base_url=HOST, assert_all_called=False) as router:
         yield router
+
+
+@pytest.fixture(scope="session")
+def fake_ollama_server() -> Iterator[FakeOllama]:
+    """A server of this directory's own (``fake_ollama`` resets it before each test): its
+    tests count the connections open to it, which other directories' clients must not hold."""
+    with FakeOllama() as server:
+        yield server

@@ -14,8 +14,9 @@ FakeOllama = testing.FakeOllama
 
 @pytest.fixture(scope="session")
 def fake_ollama_server() -> Iterator[FakeOllama]:
-    """A server of this directory's own: its tests count the sockets connected to its port,
-    which clients kept open by the other tests of the session must not be."""
+    """A server of this directory's own (``fake_ollama`` resets it before each test): its
+    tests count the sockets connected to its port, which other directories' clients must not
+    hold."""
     with FakeOllama() as server:
         yield server
 
