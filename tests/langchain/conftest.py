@@ -1,5 +1,5 @@
 """Fixtures for the LangChain adapter tests: respx on the default host, NDJSON replies,
-a fake Ollama server, and async tests on asyncio and trio."""
+and a fake Ollama server of their own."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 import respx
+
+from ollama_lite.testing import FakeOllama
 
 from ._util import HOST
 
