@@ -69,7 +69,22 @@ def settle(server: FakeOllama) -> tuple[int, int]:
     assert server.wait_for_connections(0, timeout=15)
     server.reset()
     gc.collect()
-    return open_fds(), sys.getallocatedblocks()
+    return stable_fds(), sys.getallocatedblocks()
+
+
+def stable_fds() -> int:
+    """Open descriptors, once their number stops changing: a client socket the garbage
+    collector just closed may still have its other end open in a fake server that another
+    test of this process started, for a moment."""
+    count = open_fds()
+    deadline = time.monotonic() + 3
+    while time.monotonic() < deadline:
+        time.sleep(0.1)
+        now = open_fds()
+        if now == count:
+            break
+        count = now
+    return count
 
 
 async def settle_async(server: FakeOllama) -> tuple[int, int]:
