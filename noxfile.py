@@ -1,5 +1,6 @@
-"""Sessions: tests, lint (ruff), typecheck (mypy --strict), bench (side-by-side benchmarks),
-real (the real-server tests against Ollama 0.9.3)."""
+"""Sessions: tests (all), quick (no slow subprocess tests), lint (ruff), typecheck (mypy and
+pyright), load (full-scale load), bench (side-by-side benchmarks), real (the real-server
+tests against Ollama 0.9.3). `.ci/run` is what CI runs."""
 
 from __future__ import annotations
 
@@ -15,9 +16,16 @@ PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
 
 @nox.session(python=PYTHONS)
 def tests(session: nox.Session) -> None:
-    """The whole test suite."""
+    """The whole test suite, slow tests included."""
     session.install("-e", ".[dev]")
     session.run("pytest", *session.posargs)
+
+
+@nox.session
+def quick(session: nox.Session) -> None:
+    """The inner loop: every test but the slow subprocess ones (mypy, examples, README, bench)."""
+    session.install("-e", ".[dev]")
+    session.run("pytest", "-m", "not slow", *session.posargs)
 
 
 @nox.session
@@ -30,10 +38,11 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict on the package, and the typing test file."""
+    """mypy --strict on the package; mypy and pyright on the typing tests."""
     session.install("-e", ".[dev]")
     session.run("mypy", "--strict", "ollama_lite")
-    session.run("mypy", "--strict", "tests/typing/check_overloads.py")
+    session.run("mypy", "--strict", "tests/typing")
+    session.run("pyright", "tests/typing")
 
 
 @nox.session
@@ -41,7 +50,13 @@ def load(session: nox.Session) -> None:
     """Full-scale load: 10,000 sequential requests, 1,000 concurrent streams per event loop."""
     session.install("-e", ".[dev]")
     session.run(
-        "pytest", "-m", "load", "-s", "tests/reliability/test_rel_load.py", *session.posargs
+        "pytest",
+        "-m",
+        "load",
+        "-s",
+        "--timeout=1800",
+        "tests/reliability/test_load.py",
+        *session.posargs,
     )
 
 

@@ -1,3 +1,3 @@
-"""The package version at runtime; `pyproject.toml` repeats it, so change both together."""
+"""The package version, written once: the package metadata reads it too (hatch, pyproject.toml)."""
 
 __version__ = "0.1.0"

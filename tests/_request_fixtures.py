@@ -1,5 +1,5 @@
 """Inputs shared by the request tests (tests/core/test_protocol_requests.py builds `Call`s
-from them, tests/test_request_bodies.py sends them through the clients)."""
+from them, tests/client/test_request_bodies.py sends them through the clients)."""
 
 from __future__ import annotations
 

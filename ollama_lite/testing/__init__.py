@@ -54,12 +54,16 @@ Standalone: ``python -m ollama_lite.testing [--host H] [--port P] [--token-delay
 Ctrl-C or SIGTERM; SIGUSR1 kills it (as ``kill()``), SIGUSR2 revives it.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from ._capacity import Capacity
 from ._faults import Fault, FaultRule
 from ._models import FakeModel
-from ._server import FakeOllama
 from ._state import RecordedRequest
 from ._stats import ServerStats
+
+if TYPE_CHECKING:
+    from ._server import FakeOllama
 
 __all__ = [
     "Capacity",
@@ -70,3 +74,13 @@ __all__ = [
     "RecordedRequest",
     "ServerStats",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # FakeOllama needs uvicorn (the `testing` extra): imported on first use, so the pytest
+    # plugin in this package loads, and pytest starts, in environments without it.
+    if name == "FakeOllama":
+        from ._server import FakeOllama
+
+        return FakeOllama
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import socket
 import threading
 import time
@@ -77,6 +78,7 @@ class FakeOllama:
         self._settings = Settings(
             token_delay, reply_tokens, version, record_requests, record_body_limit
         )
+        self._initial_settings = dataclasses.replace(self._settings)
         self._state = State(specs, self._settings, max_recorded_requests)
         self._capacity = Capacity(num_parallel, max_queue, request_seconds, embed_seconds_per_text)
         self._state.scheduler.configure(self._capacity)
@@ -239,8 +241,11 @@ class FakeOllama:
             return {digest: size for digest, (size, _) in self._state.blobs.items()}
 
     def reset(self) -> None:
-        """Back to the initial state: models, blobs, requests, faults, counters, capacity."""
+        """Back to the initial state: models, blobs, requests, faults, counters, capacity, and
+        the ``token_delay`` and ``reply_tokens`` given to the constructor."""
         state = self._state
+        self.token_delay = self._initial_settings.token_delay
+        self.reply_tokens = self._initial_settings.reply_tokens
         with state.lock:
             state.reset_models()
             state.blobs.clear()
@@ -258,10 +263,19 @@ class FakeOllama:
         return self._state.recorded()
 
     @property
-    def last_request(self) -> RecordedRequest | None:
-        """The most recent request, if any."""
+    def last_request(self) -> RecordedRequest:
+        """The most recent request.
+
+        Raises ``LookupError`` when none was recorded (none received yet, ``reset()`` or
+        ``clear_requests()`` since, or ``record_requests=False``); ``requests`` is then empty.
+        """
         with self._state.lock:
-            return self._state.requests[-1] if self._state.requests else None
+            if self._state.requests:
+                return self._state.requests[-1]
+        why = (
+            "" if self._settings.record_requests else " (it was started with record_requests=False)"
+        )
+        raise LookupError(f"FakeOllama at {self.url} has recorded no request{why}")
 
     def clear_requests(self) -> None:
         """Forget the recorded requests."""

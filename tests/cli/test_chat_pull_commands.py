@@ -6,9 +6,10 @@ import socket
 from collections.abc import Iterator
 
 import pytest
-from _cli_run import run_cli
 
 from ollama_lite.testing import FakeOllama
+
+from ._cli_run import run_cli
 
 
 @pytest.fixture(scope="module")

@@ -10,10 +10,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from _cli_run import corpus, run_cli, start_cli, write_jsonl
 
 from ollama_lite import Client
 from ollama_lite.testing import FakeOllama, Fault
+
+from ._cli_run import corpus, run_cli, start_cli, write_jsonl
 
 np = pytest.importorskip("numpy")
 parquet = pytest.importorskip("pyarrow.parquet")

@@ -3,7 +3,7 @@
 Each test builds a `Call` and compares its JSON body (parsed with `json.loads`) to a dict
 literal, so a renamed, missing or extra key fails; others check the rest of the `Call`
 (method, path, headers, base URL, API-key requirement, result type, stream flag).
-`tests/test_request_bodies.py` checks that the clients send a `Call` exactly as built.
+`tests/client/test_request_bodies.py` checks that the clients send a `Call` exactly as built.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from typing import Any
 
 import msgspec
 import pytest
-from _request_fixtures import DIGEST_A, DIGEST_B, PNG, PNG_B64, WEATHER_TOOL, get_weather
 
 from ollama_lite import (
     ChatResponse,
@@ -42,6 +41,8 @@ from ollama_lite import (
 from ollama_lite import _protocol as protocol
 from ollama_lite._files import read_image_files
 from ollama_lite._images import file_images
+
+from .._request_fixtures import DIGEST_A, DIGEST_B, PNG, PNG_B64, WEATHER_TOOL, get_weather
 
 
 class Build:
@@ -125,7 +126,7 @@ PERSON_SCHEMA = {
 
 
 # --------------------------------------------------------------------------- bodies (moved
-# from tests/test_request_bodies.py, where they went through a respx-mocked client)
+# from tests/client/test_request_bodies.py, where they went through a respx-mocked client)
 
 
 def test_generate_every_parameter(build: Build, tmp_path: Path) -> None:

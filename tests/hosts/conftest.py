@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from _pooltools import DIM
 
 from ollama_lite.testing import FakeOllama
+
+from ._pooltools import DIM
 
 
 @pytest.fixture(params=["asyncio", "trio"])

@@ -8,7 +8,6 @@ from typing import Any
 import anyio
 import anyio.lowlevel
 import pytest
-from _pooltools import DIM, MODEL, FlakyTransport, kill
 
 from ollama_lite import (
     AsyncClient,
@@ -20,6 +19,8 @@ from ollama_lite import (
     RequestError,
 )
 from ollama_lite.testing import FakeOllama
+
+from ._pooltools import DIM, MODEL, FlakyTransport, kill
 
 pytestmark = pytest.mark.anyio
 

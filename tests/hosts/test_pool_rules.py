@@ -9,7 +9,6 @@ from collections.abc import Callable
 import anyio
 import httpx
 import pytest
-from _pooltools import Hosts, dropped, fail_first, healthy, refused, status
 
 from ollama_lite import (
     AllHostsFailedError,
@@ -19,6 +18,8 @@ from ollama_lite import (
     ResponseError,
     TransportError,
 )
+
+from ._pooltools import Hosts, dropped, fail_first, healthy, refused, status
 
 pytestmark = pytest.mark.anyio
 A, B = "http://a:1", "http://b:2"

@@ -9,10 +9,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from _pooltools import MODEL, Hosts, healthy, refused
 
 from ollama_lite import AllHostsFailedError, HostPool
 from ollama_lite.testing import FakeOllama
+
+from ._pooltools import MODEL, Hosts, healthy, refused
 
 A, B = "http://a:1", "http://b:2"
 

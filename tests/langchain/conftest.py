@@ -1,5 +1,5 @@
 """Fixtures for the LangChain adapter tests: respx on the default host, NDJSON replies,
-a fake Ollama server, and async tests on asyncio and trio."""
+and a fake Ollama server of their own."""
 
 from __future__ import annotations
 
@@ -7,15 +7,10 @@ from collections.abc import Iterator
 
 import pytest
 import respx
-from _lc_util import HOST
 
 from ollama_lite.testing import FakeOllama
 
-
-@pytest.fixture(params=["asyncio", "trio"])
-def anyio_backend(request: pytest.FixtureRequest) -> str:
-    """Every `@pytest.mark.anyio` test runs once per event loop."""
-    return str(request.param)
+from ._util import HOST
 
 
 @pytest.fixture(autouse=True)
@@ -32,8 +27,9 @@ def ollama() -> Iterator[respx.MockRouter]:
         yield router
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[FakeOllama]:
-    """A fake Ollama server on 127.0.0.1 (llama3.2, qwen3, nomic-embed-text, ...)."""
-    with FakeOllama() as fake:
-        yield fake
+@pytest.fixture(scope="session")
+def fake_ollama_server() -> Iterator[FakeOllama]:
+    """A server of this directory's own (``fake_ollama`` resets it before each test): its
+    tests count the connections open to it, which other directories' clients must not hold."""
+    with FakeOllama() as server:
+        yield server

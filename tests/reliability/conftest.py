@@ -1,4 +1,4 @@
-"""Fixtures of the reliability suite: one fake Ollama for the session, raw servers per test.
+"""Fixtures of the reliability suite: the plugin's fake Ollama, raw servers per test.
 
 Every test runs on both HTTP paths (`http_path`): `wire`, ollama_lite's own HTTP/1.1 pool
 (what an `http://` host without a proxy gets), and `httpx` (what every other host gets,
@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from _rawserver import RawServer
+
+from ._rawserver import RawServer
 
 testing = pytest.importorskip("ollama_lite.testing")
 FakeOllama = testing.FakeOllama
@@ -37,20 +38,22 @@ def http_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -
 
 
 @pytest.fixture(scope="session")
-def fake_server() -> Iterator[FakeOllama]:
-    """One FakeOllama on 127.0.0.1 for the whole suite (reset before each test)."""
+def fake_ollama_server() -> Iterator[FakeOllama]:
+    """A server of this directory's own (``fake_ollama`` resets it before each test): its
+    tests count the sockets connected to its port, which other directories' clients must not
+    hold."""
     with FakeOllama() as server:
         yield server
 
 
 @pytest.fixture
-def fake(fake_server: FakeOllama) -> Iterator[FakeOllama]:
-    """The shared fake server, reset: no faults, no recorded requests, counters at zero."""
-    fake_server.reset()
-    yield fake_server
-    fake_server.clear_faults()
+def fake(fake_ollama: FakeOllama) -> Iterator[FakeOllama]:
+    """The session's fake server (``ollama_lite.testing.pytest_plugin``), reset: no faults,
+    no recorded requests, counters at zero."""
+    yield fake_ollama
+    fake_ollama.clear_faults()
     # A test must not leave connections behind for the next one.
-    fake_server.wait_for_connections(0, timeout=5)
+    fake_ollama.wait_for_connections(0, timeout=5)
 
 
 @pytest.fixture
@@ -81,15 +84,6 @@ def async_sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
 
     monkeypatch.setattr("ollama_lite._async.session.sleep", record)
     return slept
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "load: full-scale load test; runs only with `-m load` (nox -s load)"
-    )
-    config.addinivalue_line(
-        "markers", "path_independent: opens no socket; runs once, not once per HTTP path"
-    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

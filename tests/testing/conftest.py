@@ -1,4 +1,4 @@
-"""Fixtures for the fake Ollama server tests: one server per session, reset before each test."""
+"""Fixtures for the fake Ollama server tests: one httpx client of the plugin's server."""
 
 from __future__ import annotations
 
@@ -10,32 +10,10 @@ import pytest
 from ollama_lite.testing import FakeOllama
 
 
-@pytest.fixture(params=["asyncio", "trio"])
-def anyio_backend(request: pytest.FixtureRequest) -> str:
-    """``@pytest.mark.anyio`` tests run on asyncio and on trio."""
-    return str(request.param)
-
-
 @pytest.fixture(scope="session")
-def shared_server() -> Iterator[FakeOllama]:
-    with FakeOllama() as server:
-        yield server
-
-
-@pytest.fixture
-def fake(shared_server: FakeOllama) -> Iterator[FakeOllama]:
-    """The shared server, back in its initial state."""
-    shared_server.reset()
-    shared_server.token_delay = 0.0
-    shared_server.reply_tokens = None
-    yield shared_server
-    shared_server.clear_faults()
-
-
-@pytest.fixture(scope="session")
-def shared_client(shared_server: FakeOllama) -> Iterator[httpx.Client]:
+def shared_client(fake_ollama_server: FakeOllama) -> Iterator[httpx.Client]:
     # One client for the session: building an httpx.Client costs ~50 ms (SSL context).
-    with httpx.Client(base_url=shared_server.url, timeout=10) as c:
+    with httpx.Client(base_url=fake_ollama_server.url, timeout=10) as c:
         yield c
 
 

@@ -1,4 +1,4 @@
-"""Checked by mypy (tests/test_typing.py): the stream overloads give precise types."""
+"""Checked by mypy (tests/meta/test_typing.py): the stream overloads give precise types."""
 
 from __future__ import annotations
 

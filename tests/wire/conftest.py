@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "reliability"))
-
-from _rawserver import RawServer
-
 from ollama_lite.testing import FakeOllama
+
+from ..reliability._rawserver import RawServer
 
 
 @pytest.fixture(scope="module")

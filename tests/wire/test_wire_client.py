@@ -11,7 +11,13 @@ import anyio
 import httpx
 import msgspec
 import pytest
-from _rawserver import (
+
+from ollama_lite._async.wire_client import AsyncWireClient
+from ollama_lite._sync.wire_client import WireClient
+from ollama_lite._wire.request import LeavesPlainHTTP
+from ollama_lite.testing import FakeOllama
+
+from ..reliability._rawserver import (
     RawConnection,
     RawServer,
     chunked_stream,
@@ -21,11 +27,6 @@ from _rawserver import (
     silent,
     trickle,
 )
-
-from ollama_lite._async.wire_client import AsyncWireClient
-from ollama_lite._sync.wire_client import WireClient
-from ollama_lite._wire.request import LeavesPlainHTTP
-from ollama_lite.testing import FakeOllama
 
 HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
 CHAT = msgspec.json.encode(

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from _rawserver import RawConnection, RawServer, no_client_sockets
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ollama_lite._async.wire_client import AsyncWireClient
 from ollama_lite._sync.wire_client import WireClient
 from ollama_lite._wire.request import LeavesPlainHTTP
+
+from ..reliability._rawserver import RawConnection, RawServer, no_client_sockets
 
 status_lines = st.sampled_from(
     [b"HTTP/1.1 200 OK", b"HTTP/1.0 200 OK", b"HTTP/1.1 503", b"HTTP/1.1 302 Found",
