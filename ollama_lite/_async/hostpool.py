@@ -20,16 +20,11 @@ from .._constants import (
 from .._errors import RequestError
 from .._hosts import PoolStats
 from .._hosts.hosts import pool_hosts
+from .._inputs import positive_int
 from .client import AsyncClient
 from .pool_session import AsyncPoolSession
 
 __all__ = ["AsyncHostPool"]
-
-
-def _positive_int(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise RequestError(f"{name} must be a positive int; got {value!r}")
-    return value
 
 
 class AsyncHostPool(AsyncClient):
@@ -90,8 +85,8 @@ class AsyncHostPool(AsyncClient):
             )
         if "host" in client_options:
             raise RequestError("a pool takes `hosts` (a list), not `host`")
-        _positive_int("max_in_flight_per_host", max_in_flight_per_host)
-        _positive_int("max_attempts", max_attempts)
+        positive_int(max_in_flight_per_host, "max_in_flight_per_host")
+        positive_int(max_attempts, "max_attempts")
         for name, value in (("cooldown", cooldown), ("max_cooldown", max_cooldown)):
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
                 raise RequestError(f"{name} must be a number >= 0; got {value!r}")

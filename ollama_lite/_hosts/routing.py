@@ -190,6 +190,7 @@ class Scheduler:
         lacking the ticket's model. Returns the cooldown started (0 when none).
         """
         index = ticket.host
+        was_probe = ticket.probe
         slot = self._release(ticket)
         assert index is not None
         slot.failures[kind] = slot.failures.get(kind, 0) + 1
@@ -198,7 +199,8 @@ class Scheduler:
             slot.health.mark_missing(ticket.model)
         if unwell:
             return slot.health.record_failure(now, retry_after)
-        slot.health.probing = False
+        if was_probe:  # only the probing call may end the probe
+            slot.health.probing = False
         return 0.0
 
     def answered(self, ticket: Ticket) -> None:
@@ -213,6 +215,15 @@ class Scheduler:
             ticket.attempts.get(index, 0) >= max_attempts
             for index, slot in enumerate(self.hosts)
             if not slot.health.lacks(ticket.model)
+        )
+
+    def down(self, ticket: Ticket, max_attempts: int) -> bool:
+        """True when every host that may have the ticket's model failed `max_attempts` times
+        in a row (whichever tickets saw it) and none is being probed: waiting will not help."""
+        candidates = [slot for slot in self.hosts if not slot.health.lacks(ticket.model)]
+        return bool(candidates) and all(
+            slot.health.consecutive_failures >= max_attempts and not slot.health.probing
+            for slot in candidates
         )
 
     def _release(self, ticket: Ticket) -> HostSlot:
