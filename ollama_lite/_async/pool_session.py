@@ -39,6 +39,8 @@ logger = logging.getLogger("ollama_lite")
 # Calls that only read: as safe to repeat as an embedding.
 _READ_ONLY_PATHS = frozenset({"/api/embed", "/api/embeddings", "/api/show"})
 _GENERATION_PATHS = frozenset({"/api/chat", "/api/generate"})
+# Calls that put their model on the host that runs them.
+_MODEL_MAKING_PATHS = frozenset({"/api/pull", "/api/create"})
 
 
 class _ModelField(msgspec.Struct):
@@ -56,6 +58,14 @@ def call_model(call: Call[Any]) -> str:
         return _model_decoder.decode(call.body).model
     except msgspec.DecodeError:
         return ""
+
+
+def call_ticket(call: Call[Any]) -> Ticket:
+    """A place in line for `call`: routed by its model, unless it makes that model."""
+    model = call_model(call)
+    if call.path in _MODEL_MAKING_PATHS:
+        return Ticket("", provides=model)
+    return Ticket(model)
 
 
 def call_kind(call: Call[Any]) -> CallKind:
@@ -150,7 +160,7 @@ class AsyncPoolSession:
     ) -> T:
         """The decoded result of a non-streamed call, from the first host that answers it."""
         merged = self._merged(options)
-        ticket = Ticket(call_model(call))
+        ticket = call_ticket(call)
         result: T = await self._attempts(
             call, ticket, lambda client: client._session.unary(call, content, merged)
         )
@@ -166,7 +176,7 @@ class AsyncPoolSession:
     ) -> AsyncStream[T]:
         """A stream from the first host that starts one; it stays on that host."""
         merged = self._merged(options)
-        ticket = Ticket(call_model(call))
+        ticket = call_ticket(call)
         inner: AsyncStream[T] = await self._attempts(
             call, ticket, lambda client: client._session.stream(call, merged)
         )

@@ -23,10 +23,13 @@ __all__ = ["HostSlot", "Scheduler", "Ticket"]
 class Ticket:
     """One caller's place in line. `host` is the index it was given, or None while waiting."""
 
-    __slots__ = ("attempts", "host", "model", "probe")
+    __slots__ = ("attempts", "host", "model", "probe", "provides")
 
-    def __init__(self, model: str = "") -> None:
+    def __init__(self, model: str = "", provides: str = "") -> None:
         self.model = model
+        # The model this call puts on its host (a pull, a create): it may go to a host that
+        # lacks the model, and its success clears that host's missing-model mark.
+        self.provides = provides
         self.host: int | None = None
         self.probe = False
         # Failures of this caller's request per host index (for max_attempts).
@@ -107,6 +110,8 @@ class Scheduler:
     def dispatch(self, now: float) -> list[Ticket]:
         """Give free slots to waiting tickets, first come first served; return those served."""
         served: list[Ticket] = []
+        for slot in self.hosts:
+            slot.health.forget_lapsed(now)
         if not self.waiting:
             return served
         remaining: deque[Ticket] = deque()
@@ -173,6 +178,8 @@ class Scheduler:
         slot = self._release(ticket)
         slot.done += 1
         slot.health.record_success()
+        if ticket.provides:
+            slot.health.mark_present(ticket.provides)
 
     def failed(
         self,
@@ -196,7 +203,7 @@ class Scheduler:
         slot.failures[kind] = slot.failures.get(kind, 0) + 1
         ticket.attempts[index] = ticket.attempts.get(index, 0) + 1
         if missing_model:
-            slot.health.mark_missing(ticket.model)
+            slot.health.mark_missing(ticket.model, now)
         if unwell:
             return slot.health.record_failure(now, retry_after)
         if was_probe:  # only the probing call may end the probe
@@ -237,6 +244,8 @@ class Scheduler:
 
     def snapshot(self, now: float) -> PoolStats:
         """Counters and health of every host, frozen."""
+        for slot in self.hosts:
+            slot.health.forget_lapsed(now)
         return PoolStats(
             tuple(
                 HostStats(

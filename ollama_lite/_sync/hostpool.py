@@ -51,10 +51,13 @@ class HostPool(Client):
 
     Health: a host that refuses connections, times out connecting or answers 429, 502, 503
     or 504 rests for `cooldown` seconds, doubled per consecutive failure up to
-    `max_cooldown` (or for what its `Retry-After` says), then is probed (`GET
-    /api/version`, unless `probe=False`) before it gets traffic again; a success resets
-    it. A 404 for a model marks that host as lacking the model, and the call goes to
-    another host. Other errors are raised at once.
+    `max_cooldown` (or for what its `Retry-After` says, up to `max_cooldown`), then is
+    probed (`GET /api/version`, unless `probe=False`) before it gets traffic again; a
+    success resets it. A 404 for a model marks that host as lacking the model for
+    `max_cooldown` seconds (or until a `pull`/`create` of it through the pool lands
+    there), and the call goes to another host. Other errors are raised at once. When every
+    host has failed `max_attempts` times in a row, waiting calls fail at once with
+    `AllHostsFailedError` (until a host's cooldown ends and a probe finds it back).
 
     Retries: a call that failed before a server did any work is retried on another host;
     `embed` (and other calls that only read) also after a connection broke once the
