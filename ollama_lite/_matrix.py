@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 import msgspec
 
 from ._errors import InvalidResponseError, RequestError
+from ._extras import require
 
 if TYPE_CHECKING:
     import numpy as np
@@ -41,14 +42,9 @@ _local = threading.local()
 
 def require_numpy() -> Any:
     """The numpy module, or an ImportError naming the extra that installs it."""
-    try:
-        import numpy
-    except ImportError:
-        raise ImportError(
-            "float32 embeddings need numpy: pip install 'ollama-lite[numpy]' "
-            "(or 'ollama-lite[fast]' for the faster parser too)"
-        ) from None
-    return numpy
+    return require(
+        "numpy", "numpy", "float32 embeddings", "or 'ollama-lite[fast]' for the faster parser too"
+    )
 
 
 def check_dtype(dtype: object) -> None:
@@ -208,8 +204,7 @@ def decode_embed_matrix(body: bytes, *, parser: str = "auto") -> EmbedMatrix:
     if parser == "auto":
         parser = "simdjson" if has_fast_parser() else "msgspec"
     if parser == "simdjson":
-        if not has_fast_parser():
-            raise ImportError("the fast parser needs pysimdjson: pip install 'ollama-lite[fast]'")
+        require("simdjson", "fast", "the fast parser (pysimdjson)")
         return _decode_simdjson(body, np)
     if parser == "msgspec":
         return _decode_msgspec(body, np)

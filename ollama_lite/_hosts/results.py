@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from .._extras import require
+
 __all__ = ["EmbedBatch", "EmbedProgress", "ProgressTracker"]
 
 V = TypeVar("V")
@@ -107,13 +109,7 @@ class ProgressTracker:
 
 
 def _new_bar(total: int | None) -> Any:
-    try:
-        from tqdm.auto import tqdm  # type: ignore[import-untyped, unused-ignore]
-    except ImportError:
-        raise ImportError(
-            "progress=True needs tqdm: pip install 'ollama-lite[progress]' "
-            "(or pass on_progress=callback)"
-        ) from None
+    tqdm = require("tqdm.auto", "progress", "progress=True", "or pass on_progress=callback").tqdm
     return tqdm(total=total, unit="text", unit_scale=True, desc="embed_many")
 
 
