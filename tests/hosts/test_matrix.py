@@ -149,8 +149,9 @@ def test_missing_extras_are_named(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "simdjson", None)
     assert not has_fast_parser()
     assert _matrix._simdjson_missing  # remembered: not imported again for every body
-    monkeypatch.delitem(sys.modules, "simdjson")
-    assert not has_fast_parser()
+    with monkeypatch.context() as importable_again:
+        importable_again.delitem(sys.modules, "simdjson")
+        assert not has_fast_parser()
     body = b'{"embeddings":[[0.5]]}'
     assert decode_embed_matrix(body).embeddings.tolist() == [[0.5]]  # falls back to msgspec
     with pytest.raises(ImportError, match=r"ollama-lite\[fast\]"):
