@@ -13,7 +13,16 @@ from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, I
 from types import TracebackType
 from typing import Any, TypeAlias
 
-__all__ = ["END", "EmbedManyInput", "Items", "Signal", "Workers", "monotonic", "sleep"]
+__all__ = [
+    "END",
+    "EmbedManyInput",
+    "Items",
+    "Signal",
+    "Workers",
+    "monotonic",
+    "raise_if_stopped",
+    "sleep",
+]
 
 #: What embed_many reads: texts, or (id, text) pairs, from any iterable or async iterable.
 EmbedManyInput: TypeAlias = (
@@ -24,6 +33,14 @@ EmbedManyInput: TypeAlias = (
 END: Any = object()
 
 monotonic = time.monotonic
+
+
+def raise_if_stopped() -> None:
+    """Where the thread twin ends the waits and retries of an abandoned embed_many run.
+
+    Here there is nothing to check: leaving the run's `async with` block cancels its jobs,
+    and anyio delivers that at the job's next `await` (a wait for a slot, a request).
+    """
 
 
 async def sleep(seconds: float) -> None:

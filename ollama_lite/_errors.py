@@ -116,6 +116,9 @@ class ResponseError(OllamaError):
     def __str__(self) -> str:
         return f"{self.error} (status code: {self.status_code})"
 
+    #: Seconds the server asked to wait (`Retry-After` on a 429, 502, 503 or 504), if given.
+    retry_after: float | None = None
+
 
 class ModelNotFoundError(ResponseError):
     """404: the model is not on the server. Pull it first (`client.pull(model)`).

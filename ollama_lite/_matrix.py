@@ -56,11 +56,19 @@ def check_dtype(dtype: object) -> None:
     require_numpy()
 
 
+# True once importing pysimdjson failed: not tried again on every body.
+_simdjson_missing = False
+
+
 def has_fast_parser() -> bool:
-    """True when pysimdjson (extra `fast`) is importable."""
+    """True when pysimdjson (extra `fast`) is importable (a failed import is remembered)."""
+    global _simdjson_missing
+    if _simdjson_missing:
+        return False
     try:
         import simdjson  # noqa: F401
     except ImportError:
+        _simdjson_missing = True
         return False
     return True
 
@@ -99,8 +107,21 @@ def _invalid(reason: str) -> InvalidResponseError:
     return InvalidResponseError(f"the /api/embed body is not a matrix of numbers: {reason}")
 
 
-def _optional_int(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+_INT_FIELDS = ("total_duration", "load_duration", "prompt_eval_count")
+
+
+def _metadata(doc: Any) -> tuple[str, int | None, int | None, int | None]:
+    """The body's other fields, held to the same types as the msgspec decoder holds them."""
+    model = doc.get("model", "")
+    if not isinstance(model, str):
+        raise _invalid("$.model is not a string")
+    numbers: list[int | None] = []
+    for name in _INT_FIELDS:
+        value = doc.get(name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise _invalid(f"$.{name} is not an integer")
+        numbers.append(value)
+    return model, numbers[0], numbers[1], numbers[2]
 
 
 def _parser() -> Any:
@@ -122,6 +143,9 @@ def _decode_simdjson(body: bytes, np: Any) -> EmbedMatrix:
             raise _invalid("not a JSON object")
         rows = doc.get("embeddings")
         if rows is None:
+            if "embeddings" in doc:  # null: let msgspec word the error
+                rows = doc = None
+                return _decode_msgspec(body, np)
             rows = []
         elif not hasattr(rows, "as_buffer"):
             raise _invalid("$.embeddings is not an array")
@@ -132,22 +156,23 @@ def _decode_simdjson(body: bytes, np: Any) -> EmbedMatrix:
         if len(lengths) > 1:
             raise _invalid(f"rows of different lengths {sorted(lengths)}")
         dim = lengths.pop() if lengths else 0
+        if body.count(b"[") != n + 1:
+            # `as_buffer` flattens nested arrays, so a body with any other array (a nested
+            # row, another field, a "[" in a string) goes to the strict decoder instead.
+            rows = doc = None
+            return _decode_msgspec(body, np)
         try:
             buffer = rows.as_buffer(of_type="d") if n and dim else b""
         except (ValueError, TypeError) as exc:
             raise _invalid(str(exc)) from None
-        model = doc.get("model", "")
-        meta = (
-            model if isinstance(model, str) else "",
-            _optional_int(doc.get("total_duration")),
-            _optional_int(doc.get("load_duration")),
-            _optional_int(doc.get("prompt_eval_count")),
-        )
+        meta = _metadata(doc)
     finally:
         # The parser is reused only once nothing refers to the document it parsed.
         rows = doc = None
-    matrix = np.frombuffer(buffer, dtype=np.float64).astype(np.float32).reshape(n, dim)
-    return EmbedMatrix(matrix, *meta)
+    values = np.frombuffer(buffer, dtype=np.float64)
+    if values.size != n * dim:
+        raise _invalid(f"{values.size} numbers for {n} rows of {dim}")
+    return EmbedMatrix(values.astype(np.float32).reshape(n, dim), *meta)
 
 
 def _decode_msgspec(body: bytes, np: Any) -> EmbedMatrix:
@@ -160,7 +185,10 @@ def _decode_msgspec(body: bytes, np: Any) -> EmbedMatrix:
     if len(lengths) > 1:
         raise _invalid(f"rows of different lengths {sorted(lengths)}")
     dim = lengths.pop() if lengths else 0
-    matrix = np.asarray(rows, dtype=np.float32).reshape(len(rows), dim)
+    try:
+        matrix = np.asarray(rows, dtype=np.float32).reshape(len(rows), dim)
+    except ValueError as exc:
+        raise _invalid(str(exc)) from None
     return EmbedMatrix(
         matrix, lists.model, lists.total_duration, lists.load_duration, lists.prompt_eval_count
     )

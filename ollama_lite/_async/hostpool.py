@@ -20,16 +20,11 @@ from .._constants import (
 from .._errors import RequestError
 from .._hosts import PoolStats
 from .._hosts.hosts import pool_hosts
+from .._inputs import positive_int
 from .client import AsyncClient
 from .pool_session import AsyncPoolSession
 
 __all__ = ["AsyncHostPool"]
-
-
-def _positive_int(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise RequestError(f"{name} must be a positive int; got {value!r}")
-    return value
 
 
 class AsyncHostPool(AsyncClient):
@@ -54,10 +49,13 @@ class AsyncHostPool(AsyncClient):
 
     Health: a host that refuses connections, times out connecting or answers 429, 502, 503
     or 504 rests for `cooldown` seconds, doubled per consecutive failure up to
-    `max_cooldown` (or for what its `Retry-After` says), then is probed (`GET
-    /api/version`, unless `probe=False`) before it gets traffic again; a success resets
-    it. A 404 for a model marks that host as lacking the model, and the call goes to
-    another host. Other errors are raised at once.
+    `max_cooldown` (or for what its `Retry-After` says, up to `max_cooldown`), then is
+    probed (`GET /api/version`, unless `probe=False`) before it gets traffic again; a
+    success resets it. A 404 for a model marks that host as lacking the model for
+    `max_cooldown` seconds (or until a `pull`/`create` of it through the pool lands
+    there), and the call goes to another host. Other errors are raised at once. When every
+    host has failed `max_attempts` times in a row, waiting calls fail at once with
+    `AllHostsFailedError` (until a host's cooldown ends and a probe finds it back).
 
     Retries: a call that failed before a server did any work is retried on another host;
     `embed` (and other calls that only read) also after a connection broke once the
@@ -90,8 +88,8 @@ class AsyncHostPool(AsyncClient):
             )
         if "host" in client_options:
             raise RequestError("a pool takes `hosts` (a list), not `host`")
-        _positive_int("max_in_flight_per_host", max_in_flight_per_host)
-        _positive_int("max_attempts", max_attempts)
+        positive_int(max_in_flight_per_host, "max_in_flight_per_host")
+        positive_int(max_attempts, "max_attempts")
         for name, value in (("cooldown", cooldown), ("max_cooldown", max_cooldown)):
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
                 raise RequestError(f"{name} must be a number >= 0; got {value!r}")

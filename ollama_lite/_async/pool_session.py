@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import msgspec
 
 from .. import _protocol as protocol
-from .._async_workers import Signal, monotonic
+from .._async_workers import Signal, monotonic, raise_if_stopped
 from .._config import HostConfig
 from .._errors import (
     AllHostsFailedError,
@@ -39,6 +39,8 @@ logger = logging.getLogger("ollama_lite")
 # Calls that only read: as safe to repeat as an embedding.
 _READ_ONLY_PATHS = frozenset({"/api/embed", "/api/embeddings", "/api/show"})
 _GENERATION_PATHS = frozenset({"/api/chat", "/api/generate"})
+# Calls that put their model on the host that runs them.
+_MODEL_MAKING_PATHS = frozenset({"/api/pull", "/api/create"})
 
 
 class _ModelField(msgspec.Struct):
@@ -56,6 +58,14 @@ def call_model(call: Call[Any]) -> str:
         return _model_decoder.decode(call.body).model
     except msgspec.DecodeError:
         return ""
+
+
+def call_ticket(call: Call[Any]) -> Ticket:
+    """A place in line for `call`: routed by its model, unless it makes that model."""
+    model = call_model(call)
+    if call.path in _MODEL_MAKING_PATHS:
+        return Ticket("", provides=model)
+    return Ticket(model)
 
 
 def call_kind(call: Call[Any]) -> CallKind:
@@ -109,6 +119,8 @@ class AsyncPoolSession:
         self._lock = threading.Lock()
         self._signal = Signal()
         self._options: dict[str, Any] = {}
+        # Each host's last failure, whichever call saw it (for the error of a pool that is down).
+        self._last_failures: dict[str, BaseException] = {}
 
     # --- the Session interface ---------------------------------------------------------------
 
@@ -148,7 +160,7 @@ class AsyncPoolSession:
     ) -> T:
         """The decoded result of a non-streamed call, from the first host that answers it."""
         merged = self._merged(options)
-        ticket = Ticket(call_model(call))
+        ticket = call_ticket(call)
         result: T = await self._attempts(
             call, ticket, lambda client: client._session.unary(call, content, merged)
         )
@@ -164,13 +176,15 @@ class AsyncPoolSession:
     ) -> AsyncStream[T]:
         """A stream from the first host that starts one; it stays on that host."""
         merged = self._merged(options)
-        ticket = Ticket(call_model(call))
+        ticket = call_ticket(call)
         inner: AsyncStream[T] = await self._attempts(
             call, ticket, lambda client: client._session.stream(call, merged)
         )
         assert ticket.host is not None
         name = self.names[ticket.host]
-        pooled = AsyncPooledStream(inner, name, lambda error: self._release(ticket, error))
+        pooled = AsyncPooledStream(
+            inner, name, lambda error, abandoned: self._release(ticket, error, abandoned)
+        )
         await pooled.start()
         return pooled
 
@@ -195,12 +209,19 @@ class AsyncPoolSession:
         with self._lock:
             return self._scheduler.snapshot(monotonic())
 
-    async def _acquire(self, ticket: Ticket, failures: dict[str, BaseException]) -> int:
-        """Wait for a slot on a host that may take the ticket; return the host's index."""
+    async def _acquire(self, ticket: Ticket, failures: dict[str, BaseException], what: str) -> int:
+        """Wait for a slot on a host that may take the ticket; return the host's index.
+
+        Raises instead of waiting when waiting cannot help: no host has the model, this call
+        failed `max_attempts` times on every host that has it (other calls may have marked
+        the rest as lacking it), or every such host failed that many times in a row
+        (whichever calls saw it) and none is being probed: the pool is down.
+        """
         with self._lock:
             self._scheduler.submit(ticket, front=bool(ticket.attempts))
         try:
             while True:
+                raise_if_stopped()
                 with self._lock:
                     served = self._scheduler.dispatch(monotonic())
                     if any(other is not ticket for other in served):
@@ -210,6 +231,10 @@ class AsyncPoolSession:
                     if self._scheduler.unservable(ticket):
                         self._scheduler.withdraw(ticket)
                         raise _last(failures, ticket.model)
+                    given_up = self._gave_up(ticket, failures, what)
+                    if given_up is not None:
+                        self._scheduler.withdraw(ticket)
+                        raise given_up
                     timeout = self._scheduler.next_change(monotonic())
                     token = self._signal.arm()
                 await self._signal.wait(token, timeout)
@@ -219,12 +244,28 @@ class AsyncPoolSession:
                 self._signal.notify()
             raise
 
-    def _release(self, ticket: Ticket, error: BaseException | None) -> None:
-        """The ticket's request is over: count it and free its slot."""
+    def _gave_up(
+        self, ticket: Ticket, failures: dict[str, BaseException], what: str
+    ) -> AllHostsFailedError | None:
+        """The error for a waiting ticket that waiting cannot help, else None (lock held)."""
+        if ticket.attempts and self._scheduler.exhausted(ticket, self._max_attempts):
+            return _all_failed(what, failures)
+        if self._scheduler.down(ticket, self._max_attempts):
+            known = {**self._last_failures, **failures}
+            return _all_failed(what, {name: known[name] for name in self.names if name in known})
+        return None
+
+    def _release(
+        self, ticket: Ticket, error: BaseException | None, abandoned: bool = False
+    ) -> None:
+        """The ticket's request is over: count it and free its slot (an `abandoned` one, e.g.
+        a stream left unread or cancelled, is neither a success nor a failure)."""
         with self._lock:
             if ticket.host is None:
                 return
-            if error is None:
+            if abandoned:
+                self._scheduler.withdraw(ticket)
+            elif error is None:
                 self._scheduler.succeeded(ticket)
             else:
                 self._settle_failure(ticket, error, classify(error, "any"))
@@ -257,9 +298,10 @@ class AsyncPoolSession:
     ) -> Any:
         """Send until a host succeeds; the ticket still holds that host when this returns."""
         kind = call_kind(call)
+        what = f"{call.method} {call.path}"
         failures: dict[str, BaseException] = {}
         while True:
-            index = await self._acquire(ticket, failures)
+            index = await self._acquire(ticket, failures, what)
             client = self.clients[index]
             try:
                 if ticket.probe:
@@ -278,12 +320,12 @@ class AsyncPoolSession:
                     raise
                 failures[self.names[index]] = exc
                 with self._lock:
+                    self._last_failures[self.names[index]] = exc
                     if self._scheduler.unservable(ticket):
                         raise
                     exhausted = self._scheduler.exhausted(ticket, self._max_attempts)
                 if exhausted:
-                    what = f"{call.method} {call.path}"
-                    raise AllHostsFailedError(what, failures) from exc
+                    raise _all_failed(what, failures) from exc
                 logger.debug(
                     "%s %s %s on %s (%s); trying another host",
                     call.method,
@@ -309,6 +351,15 @@ class AsyncPoolSession:
                 # Any answer at all (even an error status) shows the host is back.
         with self._lock:
             self._scheduler.probe_passed(ticket)
+            self._signal.notify()  # the host takes traffic again: wake those waiting
+
+
+def _all_failed(what: str, failures: dict[str, BaseException]) -> AllHostsFailedError:
+    """The error of a call no host could serve, caused by the last failure seen."""
+    error = AllHostsFailedError(what, failures)
+    if failures:
+        error.__cause__ = list(failures.values())[-1]
+    return error
 
 
 def _last(failures: dict[str, BaseException], model: str) -> BaseException:
@@ -327,7 +378,7 @@ class AsyncPooledStream(AsyncStream[T]):
     __slots__ = ("host",)
 
     def __init__(
-        self, inner: AsyncStream[T], host: str, finish: Callable[[BaseException | None], None]
+        self, inner: AsyncStream[T], host: str, finish: Callable[[BaseException | None, bool], None]
     ) -> None:
         self._response = inner.response
         self._parts = _relay(inner, host, finish)
@@ -335,9 +386,12 @@ class AsyncPooledStream(AsyncStream[T]):
 
 
 async def _relay(
-    inner: AsyncStream[T], host: str, finish: Callable[[BaseException | None], None]
+    inner: AsyncStream[T], host: str, finish: Callable[[BaseException | None, bool], None]
 ) -> AsyncGenerator[Any, None]:
+    """The host's parts, tagged; `finish(error, abandoned)` when over: `abandoned` when the
+    stream was left before its end (closed early, cancelled), which counts for nothing."""
     error: BaseException | None = None
+    completed = False
     try:
         # Started at once (like the host's own stream), so a stream dropped unread is still
         # finalised and frees its slot.
@@ -345,6 +399,7 @@ async def _relay(
         async for part in inner:
             tag_host(part, host)
             yield part
+        completed = True
     except BaseException as exc:
         error = exc
         raise
@@ -352,7 +407,8 @@ async def _relay(
         try:
             await inner.aclose()
         finally:
-            finish(error if isinstance(error, Exception) else None)
+            failed = isinstance(error, Exception)
+            finish(error if failed else None, not completed and not failed)
 
 
 def _pool_options(options: Mapping[str, Any]) -> dict[str, Any]:

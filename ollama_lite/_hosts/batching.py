@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .._constants import DEFAULT_EMBED_BATCH_SIZE, DEFAULT_EMBED_MAX_BATCH_CHARS
-from .._errors import BatchInputError, RequestError
+from .._errors import BatchInputError
+from .._inputs import positive_int
 
 __all__ = ["DEFAULT_BATCH_SIZE", "DEFAULT_MAX_BATCH_CHARS", "BatchPlanner", "PlannedBatch"]
 
@@ -39,9 +40,8 @@ class PlannedBatch:
 
 def check_limits(batch_size: object, max_batch_chars: object) -> None:
     """Refuse batch settings that are not positive ints."""
-    for name, value in (("batch_size", batch_size), ("max_batch_chars", max_batch_chars)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise RequestError(f"{name} must be a positive int; got {value!r}")
+    positive_int(batch_size, "batch_size")
+    positive_int(max_batch_chars, "max_batch_chars")
 
 
 class BatchPlanner:

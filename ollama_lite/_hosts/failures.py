@@ -81,8 +81,7 @@ def classify(
         return None
     if isinstance(exc, ResponseError):
         if exc.status_code in RETRY_STATUSES:
-            retry_after = getattr(exc, "retry_after", None)
-            return Failure(f"http_{exc.status_code}", True, True, retry_after=retry_after)
+            return Failure(f"http_{exc.status_code}", True, True, retry_after=exc.retry_after)
         return None
     if not isinstance(exc, TransportError):
         return None

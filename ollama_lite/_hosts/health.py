@@ -20,7 +20,8 @@ class HostHealth:
     """Whether a host may get traffic now.
 
     A failure starts a cooldown of `cooldown` seconds doubled per consecutive failure, capped
-    at `max_cooldown`, unless the server said how long (`Retry-After`), which wins. When the
+    at `max_cooldown`, unless the server said how long (`Retry-After`, also capped), which
+    wins. When the
     cooldown is over the host is `probe_due`: one caller probes it (`start_probe`) before any
     traffic goes there again. A success resets everything.
     """
@@ -30,7 +31,8 @@ class HostHealth:
     consecutive_failures: int = 0
     cooling_until: float = 0.0
     probing: bool = False
-    missing_models: set[str] = field(default_factory=set)
+    # Models this host answered 404 for, each with the time the mark lapses.
+    missing_models: dict[str, float] = field(default_factory=dict)
 
     def state(self, now: float) -> HealthState:
         """`healthy`, `cooling` (resting until `cooling_until`), `probe_due` or `probing`."""
@@ -51,7 +53,9 @@ class HostHealth:
         self.consecutive_failures += 1
         self.probing = False
         rest = (
-            retry_after if retry_after is not None else self.cooldown_for(self.consecutive_failures)
+            min(retry_after, self.max_cooldown)
+            if retry_after is not None
+            else self.cooldown_for(self.consecutive_failures)
         )
         self.cooling_until = now + max(0.0, rest)
         return rest
@@ -70,11 +74,17 @@ class HostHealth:
         """True when this host answered 404 for `model`."""
         return bool(model) and model in self.missing_models
 
-    def mark_missing(self, model: str) -> None:
-        """The host answered 404 model-not-found for `model`; route that model elsewhere."""
+    def mark_missing(self, model: str, now: float) -> None:
+        """The host answered 404 model-not-found for `model`: route that model elsewhere for
+        `max_cooldown` seconds (someone may pull it there meanwhile), then ask again."""
         if model:
-            self.missing_models.add(model)
+            self.missing_models[model] = now + self.max_cooldown
 
     def mark_present(self, model: str) -> None:
-        """The host served `model` (e.g. after a pull); route it here again."""
-        self.missing_models.discard(model)
+        """The host has `model` now (e.g. a pull through the pool): route it here again."""
+        self.missing_models.pop(model, None)
+
+    def forget_lapsed(self, now: float) -> None:
+        """Drop the missing-model marks whose time is over."""
+        for model in [m for m, until in self.missing_models.items() if now >= until]:
+            del self.missing_models[model]

@@ -23,10 +23,13 @@ __all__ = ["HostSlot", "Scheduler", "Ticket"]
 class Ticket:
     """One caller's place in line. `host` is the index it was given, or None while waiting."""
 
-    __slots__ = ("attempts", "host", "model", "probe")
+    __slots__ = ("attempts", "host", "model", "probe", "provides")
 
-    def __init__(self, model: str = "") -> None:
+    def __init__(self, model: str = "", provides: str = "") -> None:
         self.model = model
+        # The model this call puts on its host (a pull, a create): it may go to a host that
+        # lacks the model, and its success clears that host's missing-model mark.
+        self.provides = provides
         self.host: int | None = None
         self.probe = False
         # Failures of this caller's request per host index (for max_attempts).
@@ -107,6 +110,8 @@ class Scheduler:
     def dispatch(self, now: float) -> list[Ticket]:
         """Give free slots to waiting tickets, first come first served; return those served."""
         served: list[Ticket] = []
+        for slot in self.hosts:
+            slot.health.forget_lapsed(now)
         if not self.waiting:
             return served
         remaining: deque[Ticket] = deque()
@@ -173,6 +178,8 @@ class Scheduler:
         slot = self._release(ticket)
         slot.done += 1
         slot.health.record_success()
+        if ticket.provides:
+            slot.health.mark_present(ticket.provides)
 
     def failed(
         self,
@@ -190,15 +197,17 @@ class Scheduler:
         lacking the ticket's model. Returns the cooldown started (0 when none).
         """
         index = ticket.host
+        was_probe = ticket.probe
         slot = self._release(ticket)
         assert index is not None
         slot.failures[kind] = slot.failures.get(kind, 0) + 1
         ticket.attempts[index] = ticket.attempts.get(index, 0) + 1
         if missing_model:
-            slot.health.mark_missing(ticket.model)
+            slot.health.mark_missing(ticket.model, now)
         if unwell:
             return slot.health.record_failure(now, retry_after)
-        slot.health.probing = False
+        if was_probe:  # only the probing call may end the probe
+            slot.health.probing = False
         return 0.0
 
     def answered(self, ticket: Ticket) -> None:
@@ -215,6 +224,15 @@ class Scheduler:
             if not slot.health.lacks(ticket.model)
         )
 
+    def down(self, ticket: Ticket, max_attempts: int) -> bool:
+        """True when every host that may have the ticket's model failed `max_attempts` times
+        in a row (whichever tickets saw it) and none is being probed: waiting will not help."""
+        candidates = [slot for slot in self.hosts if not slot.health.lacks(ticket.model)]
+        return bool(candidates) and all(
+            slot.health.consecutive_failures >= max_attempts and not slot.health.probing
+            for slot in candidates
+        )
+
     def _release(self, ticket: Ticket) -> HostSlot:
         assert ticket.host is not None, "the ticket holds no host"
         slot = self.hosts[ticket.host]
@@ -226,6 +244,8 @@ class Scheduler:
 
     def snapshot(self, now: float) -> PoolStats:
         """Counters and health of every host, frozen."""
+        for slot in self.hosts:
+            slot.health.forget_lapsed(now)
         return PoolStats(
             tuple(
                 HostStats(

@@ -13,6 +13,7 @@ import httpx
 import msgspec
 
 from .._config import parse_retry_after
+from .._constants import RETRY_STATUSES
 from .._errors import (
     AuthenticationError,
     ConnectError,
@@ -86,15 +87,14 @@ def error_for_status(status_code: int, headers: Mapping[str, str], body: bytes) 
     message, signin_url = _error_text(body, reason)
     if status_code == 404 and "model" in message.lower() and "not found" in message.lower():
         return ModelNotFoundError(message, status_code)
-    if status_code == 503:
-        busy = ServerBusyError(message, status_code)
-        busy.retry_after = parse_retry_after(headers.get("retry-after"))
-        return busy
     if status_code in (401, 403):
         auth = AuthenticationError(message, status_code)
         auth.signin_url = signin_url
         return auth
-    return ResponseError(message, status_code)
+    error = (ServerBusyError if status_code == 503 else ResponseError)(message, status_code)
+    if status_code in RETRY_STATUSES:
+        error.retry_after = parse_retry_after(headers.get("retry-after"))
+    return error
 
 
 def transport_error(exc: Exception, url: str, *, started: bool = False) -> OllamaError:

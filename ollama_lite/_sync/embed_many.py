@@ -13,16 +13,24 @@ exactly. A batch that cannot be embedded raises; nothing is dropped.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Container, Sized
+from collections.abc import Callable, Container, Iterable, Sized
+from collections.abc import Set as AbstractSet
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from .. import _protocol as protocol
 from .._sync_workers import END, EmbedManyInput, Items, Workers
 from .._constants import DEFAULT_EMBED_BATCH_SIZE, DEFAULT_EMBED_MAX_BATCH_CHARS
-from .._errors import BatchEmbedError, InvalidResponseError, RequestError, ResponseError
+from .._errors import (
+    BatchEmbedError,
+    BatchInputError,
+    InvalidResponseError,
+    RequestError,
+    ResponseError,
+)
 from .._hosts import BatchPlanner, PlannedBatch, ReorderBuffer
 from .._hosts.results import EmbedBatch, EmbedProgress, ProgressTracker
+from .._inputs import positive_int
 from .._matrix import EmbedMatrix, check_dtype
 from ..types import EmbedResponse
 from ..types.params import EmbedManyParams
@@ -52,8 +60,11 @@ class EmbedBatches(Generic[V]):
             store(batch.index, batch.ids, batch.embeddings)
     ```
 
-    Leaving the block early cancels the batches still in flight. `progress()` reports how
-    far the run is.
+    Leaving the block early stops the run: no batch is sent or retried after that (on
+    asyncio/trio the requests in flight are cancelled; with threads they end in the
+    background, bounded by the client's timeouts). Once a batch has failed the run is over:
+    every later step raises again, naming the batch to resume from with `skip=`.
+    `progress()` reports how far the run is.
     """
 
     def __init__(
@@ -68,8 +79,7 @@ class EmbedBatches(Generic[V]):
         on_progress: Callable[[EmbedProgress], object] | None,
         progress: bool,
     ) -> None:
-        if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
-            raise RequestError(f"concurrency must be a positive int; got {concurrency!r}")
+        positive_int(concurrency, "concurrency")
         if on_progress is not None and not callable(on_progress):
             raise RequestError("on_progress must be callable")
         self._embed = embed
@@ -82,10 +92,13 @@ class EmbedBatches(Generic[V]):
         self._held_limit = 2 * concurrency
         self._held = 0  # sent and not yet handed out
         self._input_done = False
+        self._input_error: BatchInputError | None = None
         self._tracker = ProgressTracker(
             len(texts) if isinstance(texts, Sized) else None, on_progress, progress
         )
         self._workers: Workers | None = None
+        self._failure: BaseException | None = None  # what ended the run, once one failed
+        self._stored: set[int] = set()  # indices handed out, for the resume hint
 
     def __enter__(self) -> EmbedBatches[V]:
         if self._workers is not None:
@@ -117,16 +130,46 @@ class EmbedBatches(Generic[V]):
         workers = self._workers
         if workers is None:
             raise RequestError("use embed_many in a `with` block (see its docstring)")
+        if self._failure is not None:
+            raise self._run_over()
+        try:
+            batch = self._next_batch(workers)
+        except StopIteration:
+            raise
+        except Exception as exc:
+            self._failure = exc
+            raise
+        self._stored.add(batch.index)
+        return batch
+
+    def _next_batch(self, workers: Workers) -> EmbedBatch[V]:
+        # Keep the window full on every step, even when finished batches are waiting.
+        self._fill(workers)
         while not self._ready:
-            self._fill(workers)
             if workers.running == 0:
+                if self._input_error is not None:
+                    raise self._input_error
                 raise StopIteration
             batch: EmbedBatch[V] = workers.next_done()
             self._tracker.finished(len(batch.ids), batch.host)
             self._buffer.complete(batch.index, batch)
             self._ready.extend(done for _, done in self._buffer.ready())
+            self._fill(workers)
         self._held -= 1
         return self._ready.popleft()
+
+    def _run_over(self) -> RequestError:
+        """The error of every step after a failure: the run is over, nothing is lost."""
+        failure = self._failure
+        index = getattr(failure, "batch_index", None)
+        where = f" at batch {index}" if index is not None else ""
+        error = RequestError(
+            f"embed_many: the run failed{where}; rerun with skip={_skip_hint(self._stored)} "
+            f"(the batches already handed out) to resume "
+            f"(the failure: {type(failure).__name__}: {failure})"
+        )
+        error.__cause__ = failure
+        return error
 
     def progress(self) -> EmbedProgress:
         """How far the run is now."""
@@ -139,7 +182,12 @@ class EmbedBatches(Generic[V]):
             and workers.running < self._concurrency
             and self._held < self._held_limit
         ):
-            planned = self._next_planned()
+            try:
+                planned = self._next_planned()
+            except BatchInputError as exc:
+                # Raised once the batches before the bad text are handed out.
+                self._input_error, self._input_done = exc, True
+                return
             if planned is None:
                 self._input_done = True
                 return
@@ -169,10 +217,15 @@ class EmbedBatches(Generic[V]):
             vectors, host = self._embed(planned.texts)
         except ResponseError as exc:
             raise self._explain(planned, exc) from exc
+        except Exception as exc:
+            raise _name_the_batch(exc, planned) from None
         if len(vectors) != len(planned.texts):
-            raise InvalidResponseError(
-                f"embed_many: batch {planned.index}: the server sent {len(vectors)} vectors "
-                f"for {len(planned.texts)} texts"
+            raise _name_the_batch(
+                InvalidResponseError(
+                    f"embed_many: batch {planned.index}: the server sent {len(vectors)} "
+                    f"vectors for {len(planned.texts)} texts"
+                ),
+                planned,
             )
         return EmbedBatch(planned.index, planned.ids, vectors, host)
 
@@ -214,6 +267,38 @@ class EmbedBatches(Generic[V]):
         return low
 
 
+def _name_the_batch(error: Exception, planned: PlannedBatch) -> Exception:
+    """`error`, still of its own type (`except AllHostsFailedError` works), naming the batch
+    it failed: `batch_index` is set and the message starts with the batch and positions."""
+    last = planned.first_position + len(planned.texts) - 1
+    error.batch_index = planned.index  # type: ignore[attr-defined]
+    where = f"embed_many: batch {planned.index} (positions {planned.first_position}-{last})"
+    if where in str(error) or f"batch {planned.index}:" in str(error):
+        return error
+    if type(error).__str__ is BaseException.__str__ and len(error.args) == 1:
+        error.args = (f"{where}: {error.args[0]}",)
+    elif hasattr(error, "add_note"):  # Python 3.11+: shown under the traceback
+        error.add_note(where)
+    return error
+
+
+def _skip_hint(indices: set[int]) -> str:
+    """A Python set of `indices`, runs written as ranges: `{*range(0, 7), 9}`."""
+    parts: list[str] = []
+    ordered = sorted(indices)
+    start = 0
+    while start < len(ordered):
+        end = start
+        while end + 1 < len(ordered) and ordered[end + 1] == ordered[end] + 1:
+            end += 1
+        first, last = ordered[start], ordered[end]
+        parts.append(str(first) if end - start < 2 else f"*range({first}, {last + 1})")
+        if 0 < end - start < 2:
+            parts.append(str(last))
+        start = end + 1
+    return "{" + ", ".join(parts) + "}" if parts else "set()"
+
+
 def embed_batches(
     client: Client,
     model: str,
@@ -242,8 +327,11 @@ def embed_batches(
         dimensions=dimensions,
     )
     skip = settings.get("skip", ())
-    if not hasattr(skip, "__contains__"):
-        raise RequestError("skip must be a container of batch indices (a set, a list, ...)")
+    if not isinstance(skip, AbstractSet):
+        if isinstance(skip, (str, bytes)) or not isinstance(skip, Iterable):
+            raise RequestError("skip must be a collection of batch indices (a set, a list, ...)")
+        skip = frozenset(skip)  # looked up once per batch: a set, whatever was given
+    concurrency = settings.get("concurrency")
     planner = BatchPlanner(
         settings.get("batch_size", DEFAULT_EMBED_BATCH_SIZE),
         settings.get("max_batch_chars", DEFAULT_EMBED_MAX_BATCH_CHARS),
@@ -265,7 +353,7 @@ def embed_batches(
         planner=planner,
         skip=skip,
         ordered=bool(settings.get("ordered", True)),
-        concurrency=settings.get("concurrency") or client._embed_concurrency(),
+        concurrency=client._embed_concurrency() if concurrency is None else concurrency,
         on_progress=settings.get("on_progress"),
         progress=bool(settings.get("progress", False)),
     )

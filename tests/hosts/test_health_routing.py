@@ -70,11 +70,14 @@ def test_cooldown_doubles_up_to_the_cap_and_success_resets() -> None:
     assert h.record_failure(0.0) == 1.0
 
 
-def test_retry_after_wins_over_the_doubling() -> None:
+def test_retry_after_wins_over_the_doubling_up_to_max_cooldown() -> None:
     h = HostHealth()
-    assert h.record_failure(10.0, retry_after=45.0) == 45.0
-    assert h.state(54.9) == "cooling"
-    assert h.state(55.0) == "probe_due"
+    assert h.record_failure(10.0, retry_after=20.0) == 20.0
+    assert h.state(29.9) == "cooling"
+    assert h.state(30.0) == "probe_due"
+    # A server asking for more than max_cooldown (30 s) gets max_cooldown.
+    assert h.record_failure(100.0, retry_after=3600.0) == 30.0
+    assert h.state(129.9) == "cooling" and h.state(130.0) == "probe_due"
 
 
 def test_a_failed_host_rests_then_is_probed_before_traffic() -> None:

@@ -9,6 +9,7 @@ import sys
 import msgspec
 import pytest
 
+from ollama_lite import _matrix
 from ollama_lite._errors import InvalidResponseError
 from ollama_lite._matrix import decode_embed_matrix, has_fast_parser
 
@@ -95,6 +96,48 @@ def test_bodies_that_are_not_matrices(parser: str, body: bytes, words: str) -> N
         decode_embed_matrix(body, parser=parser)
 
 
+MALFORMED = [
+    b'{"embeddings":[[[1],2]]}',  # a nested row of the right length
+    b'{"embeddings":[[[1,2]],[[3,4]]]}',  # rows of one nested array each
+    b'{"embeddings":[[1,[2]]]}',
+    b'{"embeddings":[[[]]]}',
+    b'{"embeddings":null}',
+    b'{"embeddings":{"a":1}}',
+    b'{"embeddings":[[1,true]]}',
+    b'{"embeddings":[[1,null]]}',
+    b'{"embeddings":[[1,"2"]]}',
+    b'{"embeddings":[[1,{"a":1}]]}',
+    b'{"embeddings":[[1],[2]],"model":5}',
+    b'{"embeddings":[[1]],"total_duration":"7"}',
+    b'{"embeddings":[[1]],"load_duration":1.5}',
+    b'{"embeddings":[[1]],"prompt_eval_count":true}',
+    b'{"embeddings":[[1],2]}',
+    b'{"embeddings":[[1,2],[3]]}',
+    b'{"embeddings":[[1,2]]',
+    b"null",
+]
+
+
+@pytest.mark.parametrize("parser", PARSERS)
+@pytest.mark.parametrize("body", MALFORMED)
+def test_every_malformed_body_is_refused_by_both_parsers(parser: str, body: bytes) -> None:
+    with pytest.raises(InvalidResponseError, match="not a matrix of numbers"):
+        decode_embed_matrix(body, parser=parser)
+
+
+@pytest.mark.parametrize("parser", PARSERS)
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"model":"[odd]name","embeddings":[[1,2]]}',  # a "[" in a string
+        b'{"embeddings":[[1,2]],"extra":[[9]]}',  # an array in a field nobody reads
+        b'{"embeddings":[[1,2]],"total_duration":null}',
+    ],
+)
+def test_unusual_but_valid_bodies_decode_alike(parser: str, body: bytes) -> None:
+    assert decode_embed_matrix(body, parser=parser).embeddings.tolist() == [[1.0, 2.0]]
+
+
 @pytest.mark.parametrize("parser", PARSERS)
 def test_no_vectors(parser: str) -> None:
     assert decode_embed_matrix(b'{"embeddings":[]}', parser=parser).embeddings.shape == (0, 0)
@@ -102,8 +145,13 @@ def test_no_vectors(parser: str) -> None:
 
 
 def test_missing_extras_are_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_matrix, "_simdjson_missing", False)  # restored after the test
     monkeypatch.setitem(sys.modules, "simdjson", None)
     assert not has_fast_parser()
+    assert _matrix._simdjson_missing  # remembered: not imported again for every body
+    with monkeypatch.context() as importable_again:
+        importable_again.delitem(sys.modules, "simdjson")
+        assert not has_fast_parser()
     body = b'{"embeddings":[[0.5]]}'
     assert decode_embed_matrix(body).embeddings.tolist() == [[0.5]]  # falls back to msgspec
     with pytest.raises(ImportError, match=r"ollama-lite\[fast\]"):

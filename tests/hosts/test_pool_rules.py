@@ -247,3 +247,42 @@ async def test_hosts_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("OLLAMA_HOST", "a:1")
     async with AsyncHostPool() as p:
         assert p.hosts == [A]
+
+
+@pytest.mark.parametrize("code", [429, 502, 503, 504])
+async def test_retry_after_is_read_on_every_busy_status_and_capped(code: int) -> None:
+    hosts = Hosts(a=status(code, b'{"error":"busy"}', **{"Retry-After": "7"}))
+    async with pool(hosts) as p:
+        await p.embed("m", ["x"])
+        assert 6 < p.stats()[A].cooling_for <= 7
+    hosts = Hosts(a=status(code, b'{"error":"busy"}', **{"Retry-After": "86400"}))
+    async with pool(hosts, max_cooldown=5) as p:
+        await p.embed("m", ["x"])
+        assert 4 < p.stats()[A].cooling_for <= 5
+
+
+async def test_a_missing_model_mark_lapses_and_a_pull_clears_it() -> None:
+    missing = status(404, b'{"error":"model \\"m\\" not found, try pulling it first"}')
+    hosts = Hosts(a=missing)
+    async with pool(hosts, max_cooldown=0.2) as p:
+        assert (await p.embed("m", ["x"])).host == B
+        assert p.stats()[A].missing_models == ("m",)
+        await anyio.sleep(0.25)
+        assert p.stats()[A].missing_models == ()
+        assert (await p.embed("m", ["x"])).host == B
+        assert hosts.count("a", "/api/embed") == 2  # asked again once the mark lapsed
+
+    pulled: list[str] = []
+
+    def pulls_then_serves(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/api/pull":
+            pulled.append("m")
+            return httpx.Response(200, json={"status": "success"})
+        return healthy(request) if pulled else missing(request)
+
+    hosts = Hosts(a=pulls_then_serves)
+    async with pool(hosts) as p:
+        assert (await p.embed("m", ["x"])).host == B
+        await p.pull("m")  # goes to a (the tie breaks to it), though a lacks "m"
+        assert pulled == ["m"] and p.stats()[A].missing_models == ()
+        assert (await p.embed("m", ["x"])).host == A

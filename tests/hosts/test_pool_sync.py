@@ -13,7 +13,7 @@ import pytest
 from ollama_lite import AllHostsFailedError, HostPool
 from ollama_lite.testing import FakeOllama
 
-from ._pooltools import MODEL, Hosts, healthy, refused
+from ._pooltools import MODEL, Hosts, embed_body, healthy, refused
 
 A, B = "http://a:1", "http://b:2"
 
@@ -76,3 +76,36 @@ def test_a_sync_stream_from_a_real_server_holds_its_slot() -> None:
         assert pool.embed(MODEL, "x").host == server.url
     assert "".join(p.message.content for p in parts).strip()
     assert {p.host for p in parts} == {server.url}
+
+
+@pytest.mark.parametrize("how", ["break", "exception"])
+def test_leaving_a_sync_run_does_not_wait_for_queued_work(how: str) -> None:
+    sent: list[str] = []
+
+    def slow_after_the_first(request: httpx.Request) -> httpx.Response:
+        sent.append(request.url.path)
+        if b'"t0"' not in request.content:
+            time.sleep(1.0)
+        return httpx.Response(200, content=embed_body(request))
+
+    transport = httpx.MockTransport(slow_after_the_first)
+    texts = [f"t{i}" for i in range(40)]
+    with HostPool(["http://a:1"], transport=transport, max_in_flight_per_host=1) as pool:
+        run = pool.embed_many("m", texts, batch_size=1, concurrency=4)
+        started = time.monotonic()
+        try:
+            with run as batches:
+                for batch in batches:
+                    assert batch.ids == [0]
+                    started = time.monotonic()
+                    if how == "break":
+                        break
+                    raise RuntimeError("the caller failed")
+        except RuntimeError:
+            assert how == "exception"
+        left_after = time.monotonic() - started
+        # Three batches were waiting for the one slot and one was running: none is waited for.
+        assert left_after < 0.5, left_after
+        time.sleep(1.5)  # the request in flight ends in the background; nothing else is sent
+        assert len(sent) == 2
+        assert pool.stats().in_flight == 0 and pool.stats().waiting == 0
