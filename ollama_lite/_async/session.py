@@ -39,7 +39,7 @@ from .._ndjson import NDJSONDecoder
 from .._protocol import Call
 from .._request_options import CallSettings
 from .._wire.eligibility import why_not_fast
-from .._wire.request import LeavesPlainHTTP
+from .._wire.request import LeavesPlainHTTP, Timeouts
 from .streams import AsyncStream
 
 if TYPE_CHECKING:
@@ -188,20 +188,17 @@ class AsyncSession:
         where = call.base_url or self.host.base_url
         transports = await self._transports()
         wire = transports.wire
-        if (
-            call.base_url is not None
-            or settings.timeout is not httpx.USE_CLIENT_DEFAULT
-            or transports_are_patched(is_async=True)
-        ):
-            # Elsewhere than the host, a timeout of the call's own (httpx applies it per
-            # request), or a test double waiting inside httpx: httpx carries this call.
-            wire = None
+        if call.base_url is not None or transports_are_patched(is_async=True):
+            wire = None  # elsewhere than the host, or a test double waits inside httpx
+        timeouts = (
+            None if settings.timeout is httpx.USE_CLIENT_DEFAULT else Timeouts.of(settings.timeout)
+        )
         attempt = 0
         while True:
             started = time.perf_counter()
             try:
                 if wire is not None:
-                    response = await self._send_wire(wire, call, content, headers)
+                    response = await self._send_wire(wire, call, content, headers, timeouts)
                 else:
                     http = transports.http
                     request = http.build_request(
@@ -260,16 +257,17 @@ class AsyncSession:
         call: Call[Any],
         content: Callable[[], Any] | None,
         headers: Mapping[str, str],
+        timeouts: Timeouts | None,
     ) -> httpx.Response:
         """Send `call` on the fast path. Its response offers what the session and the streams
         use of an `httpx.Response` (status, headers, body reads, close), typed as one."""
         if content is not None:
             response = await wire.request(
-                call.method, call.path, headers=headers, content=content()
+                call.method, call.path, headers=headers, content=content(), timeouts=timeouts
             )
         else:
             response = await wire.request(
-                call.method, call.path, body=call.body or b"", headers=headers
+                call.method, call.path, body=call.body or b"", headers=headers, timeouts=timeouts
             )
         return cast(httpx.Response, response)
 

@@ -183,11 +183,12 @@ class AsyncWireClient:
         headers: Mapping[str, str] | None = None,
         content: AsyncIterable[bytes] | None = None,
         length: int = 0,
+        timeouts: Timeouts | None = None,
     ) -> AsyncResponse:
         """Send a request for `path` (below the base URL) and read the response head.
 
         `content` streams a body of `length` bytes (else the `Content-Length` in `headers`)
-        instead of sending `body`. Redirects are
+        instead of sending `body`; `timeouts` replace the client's for this request. Redirects are
         followed (unless turned off) on the same origin; `LeavesPlainHTTP` is raised for a
         redirect elsewhere (another host or port, an https:// URL), which httpx follows.
         """
@@ -197,7 +198,9 @@ class AsyncWireClient:
             length = int(declared) if declared.isdigit() else 0
         for _ in range(MAX_REDIRECTS + 1):
             block = self._block(headers)
-            response = await self._send(origin, method, target, block, body, content, length)
+            response = await self._send(
+                origin, method, target, block, body, content, length, timeouts or self.timeouts
+            )
             status = response.status_code
             if not self._follow_redirects or status not in REDIRECT_STATUSES or content:
                 return response
@@ -222,8 +225,8 @@ class AsyncWireClient:
         body: bytes,
         content: AsyncIterable[bytes] | None,
         length: int,
+        timeouts: Timeouts,
     ) -> AsyncResponse:
-        timeouts = self.timeouts
         pool = self._pool(origin)
         connection = await pool.acquire(timeouts.connect, timeouts.pool)
         try:

@@ -185,11 +185,12 @@ class WireClient:
         headers: Mapping[str, str] | None = None,
         content: Iterable[bytes] | None = None,
         length: int = 0,
+        timeouts: Timeouts | None = None,
     ) -> Response:
         """Send a request for `path` (below the base URL) and read the response head.
 
         `content` streams a body of `length` bytes (else the `Content-Length` in `headers`)
-        instead of sending `body`. Redirects are
+        instead of sending `body`; `timeouts` replace the client's for this request. Redirects are
         followed (unless turned off) on the same origin; `LeavesPlainHTTP` is raised for a
         redirect elsewhere (another host or port, an https:// URL), which httpx follows.
         """
@@ -199,7 +200,9 @@ class WireClient:
             length = int(declared) if declared.isdigit() else 0
         for _ in range(MAX_REDIRECTS + 1):
             block = self._block(headers)
-            response = self._send(origin, method, target, block, body, content, length)
+            response = self._send(
+                origin, method, target, block, body, content, length, timeouts or self.timeouts
+            )
             status = response.status_code
             if not self._follow_redirects or status not in REDIRECT_STATUSES or content:
                 return response
@@ -224,8 +227,8 @@ class WireClient:
         body: bytes,
         content: Iterable[bytes] | None,
         length: int,
+        timeouts: Timeouts,
     ) -> Response:
-        timeouts = self.timeouts
         pool = self._pool(origin)
         connection = pool.acquire(timeouts.connect, timeouts.pool)
         try:

@@ -5,7 +5,7 @@ size limits, redirects and credentials."""
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import anyio
 import httpx
@@ -38,10 +38,23 @@ STREAM = msgspec.json.encode(
 NDJSON = {"Accept": "application/x-ndjson"}
 
 
+_OPEN: list[WireClient] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_sync_clients() -> Iterator[None]:
+    """Close the sync clients a test made, so no pooled socket outlives its test."""
+    yield
+    while _OPEN:
+        _OPEN.pop().close()
+
+
 def client(url: str, **kwargs: object) -> WireClient:
     kwargs.setdefault("headers", HEADERS)
     kwargs.setdefault("timeout", 5.0)
-    return WireClient(url, **kwargs)  # type: ignore[arg-type]
+    made = WireClient(url, **kwargs)  # type: ignore[arg-type]
+    _OPEN.append(made)
+    return made
 
 
 def aclient(url: str, **kwargs: object) -> AsyncWireClient:
@@ -397,6 +410,7 @@ def test_redirects_not_followed_when_turned_off(raw: RawServer) -> None:
     response = client(raw.url, follow_redirects=False).request("GET", "/")
     assert response.status_code == 302
     assert response.headers["location"] == "/final"
+    response.close()
 
 
 def test_a_path_prefix_in_the_base_url(raw: RawServer) -> None:
