@@ -42,6 +42,15 @@ async def connect(origin: Origin, timeout: float | None) -> AsyncSocket:
     return AsyncSocket(stream, _asyncio_loop())
 
 
+def _asyncio_running() -> bool:
+    """True inside an asyncio event loop (anyio's other backend is trio)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
 def _asyncio_loop() -> asyncio.AbstractEventLoop | None:
     """The running asyncio loop when the silence timer can be used (Python 3.11+ for
     `Task.uncancel`), else None (trio, or an older Python: a cancel scope per read)."""
@@ -64,13 +73,23 @@ class AsyncSocket:
     at most once per timeout period.
     """
 
-    __slots__ = ("_expired", "_loop", "_stream", "_timer", "_wait_began", "_wait_limit", "_waiter")
+    __slots__ = (
+        "_expired",
+        "_loop",
+        "_on_trio",
+        "_stream",
+        "_timer",
+        "_wait_began",
+        "_wait_limit",
+        "_waiter",
+    )
 
     def __init__(
         self, stream: anyio.abc.SocketStream, loop: asyncio.AbstractEventLoop | None = None
     ) -> None:
         self._stream = stream
         self._loop = loop
+        self._on_trio = loop is None and not _asyncio_running()
         self._timer: asyncio.TimerHandle | None = None
         self._waiter: asyncio.Task[object] | None = None
         self._wait_began = 0.0
@@ -153,6 +172,15 @@ class AsyncSocket:
         or sent something unasked (an idle socket should have nothing to read)."""
         raw = self._stream.extra(anyio.abc.SocketAttribute.raw_socket, None)
         return raw is None or readable_now(raw.fileno())
+
+    def __del__(self) -> None:
+        # A client dropped without aclose() leaves its idle connections to the garbage
+        # collector. On trio (no asyncio transport owns the socket) close the socket quietly;
+        # on asyncio the transport closes it when it is collected.
+        if self._on_trio:
+            raw = self._stream.extra(anyio.abc.SocketAttribute.raw_socket, None)
+            if raw is not None:
+                raw.close()
 
 
 class AsyncSlots:

@@ -72,6 +72,11 @@ class Socket:
         """Close at once."""
         self._sock.close()
 
+    def __del__(self) -> None:
+        # A client dropped without close() leaves its idle connections to the garbage
+        # collector: close them quietly, as a pooled connection nobody can reach any more.
+        self._sock.close()
+
     def is_dead(self) -> bool:
         """True when an idle connection cannot carry a request: the peer closed it, reset it
         or sent something unasked (an idle socket should have nothing to read)."""

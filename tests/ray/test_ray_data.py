@@ -19,7 +19,12 @@ from ollama_lite import Client
 from ollama_lite.ray import OllamaEmbedder, OllamaGenerator
 from ollama_lite.testing import FakeOllama, Fault
 
-pytestmark = pytest.mark.slow
+pytestmark = [
+    pytest.mark.slow,
+    # Ray 2.60's data context reads its own deprecated flags (use_polars, use_push_based_
+    # shuffle, ...) on every job: its notices, not ours.
+    pytest.mark.filterwarnings("ignore::DeprecationWarning"),
+]
 
 ray = pytest.importorskip("ray", reason="Ray is not installed (extra `ray`)")
 ray_data = pytest.importorskip("ray.data", reason="Ray Data is not installed (extra `ray`)")
