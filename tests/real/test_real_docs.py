@@ -25,6 +25,9 @@ SNIPPETS = [
 # failure is tested in test_real_server_behaviour.py instead.
 OFFLINE = {"pull_progress.py"}
 EXAMPLES_DIR = ROOT / "examples"
+# The module fixture runs every example and snippet against the real server (about a minute
+# on 2 cores, counted against the first test): a limit of its own, not the suite's 60 s.
+pytestmark = pytest.mark.timeout(300)
 EXAMPLES = sorted(
     p for p in EXAMPLES_DIR.glob("*.py") if not p.name.startswith("_") and p.name not in OFFLINE
 )
