@@ -130,7 +130,9 @@ def test_sequential_requests(server: FakeOllama, count: int) -> None:
         rss_growth_kib=(rss() - rss_before) // 1024,
     )
     assert errors == 0
-    assert fds_after == fds_before
+    # No descriptor left open by the run (one an earlier test left to the GC may close
+    # during it, so fewer is fine).
+    assert fds_after <= fds_before
     assert client_sockets(server.port) == 0
     assert growth < count * BLOCKS_PER_REQUEST, f"{growth} blocks left after {count} requests"
 
@@ -203,6 +205,8 @@ async def test_concurrent_streams(server: FakeOllama, count: int, anyio_backend:
     )
     assert errors == 0
     assert peak == count  # they really were all open at once
-    assert fds_after == fds_before
+    # No descriptor left open by the run (one an earlier test left to the GC may close
+    # during it, so fewer is fine).
+    assert fds_after <= fds_before
     assert client_sockets(server.port) == 0
     assert growth < count * BLOCKS_PER_STREAM, f"{growth} blocks left after {count} streams"
