@@ -102,14 +102,22 @@ UPSTREAM = Path("tests/langchain/upstream")
 def langchain_ollama_tests(session: nox.Session) -> None:
     """langchain-ollama 1.1.0's integration tests against our classes (dev-only check).
 
-    Default: on the fake server. `-- --real`: on the Ollama at OLLAMA_HOST. `-- --upstream`:
-    langchain-ollama itself on the fake server (to tell fake-server limits from ours).
+    Default: on the fake server. `-- --real`: on the Ollama at OLLAMA_HOST (add
+    `--tiny-models` to first register tiny models there under the names the tests use).
+    `-- --upstream`: langchain-ollama itself instead of ours (to tell server limits from ours).
     """
     import tarfile
 
-    real, upstream = "--real" in session.posargs, "--upstream" in session.posargs
-    args = [arg for arg in session.posargs if arg not in ("--real", "--upstream")]
-    session.install("-e", ".[testing,langchain]", "pytest", "pytest-asyncio")
+    flags = ("--real", "--upstream", "--tiny-models")
+    real, upstream, tiny = (flag in session.posargs for flag in flags)
+    args = [arg for arg in session.posargs if arg not in flags]
+    extras = "testing,langchain,tiny-models" if tiny else "testing,langchain"
+    session.install("-e", f".[{extras}]", "pytest", "pytest-asyncio")
+    if real and tiny:
+        # The names upstream's tests hard-code: a chat model, and two thinking ones.
+        register = ["python", "-m", "ollama_lite.testing.tiny_models"]
+        session.run(*register, "--chat", "llama3.1", "--thinking", "deepseek-r1:1.5b")
+        session.run(*register, "--thinking", "gpt-oss:20b")
     # What upstream's tests import: langchain-tests (its lockfile's version) and `ollama`.
     session.install("langchain-tests==1.1.5", "ollama")
     tmp = Path(session.create_tmp())
