@@ -1,32 +1,28 @@
-"""``FakeOllama``: a real HTTP/1.1 server (uvicorn) on a background thread with its own loop."""
+"""``FakeOllama``: a real HTTP/1.1 server (uvicorn) on a background thread with its own loop.
+
+This module holds the public class and the simulated Ollama's state (models, blobs, recorded
+requests, faults); ``_background.py`` hosts it, ``_live_controls.py`` holds its connection,
+capacity, statistics and outage controls.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
-import socket
 import threading
-import time
-from collections.abc import Callable, Iterable
-from types import TracebackType
-from typing import TypeVar
-
-import anyio.to_thread
+from collections.abc import Iterable
 
 from ._app import FakeOllamaApp
 from ._capacity import Capacity
 from ._faults import Fault, FaultRule, FaultRules
+from ._live_controls import LiveControls
 from ._models import FakeModel, builtin_models
 from ._names import name_key
 from ._state import RecordedRequest, Settings, State
-from ._stats import ServerStats
-from ._uvicorn import THREAD_PREFIX, Server, bind, call_on_loop, install_log_filter, quiet_config
-
-T = TypeVar("T")
+from ._uvicorn import Server
 
 
-class FakeOllama:
+class FakeOllama(LiveControls):
     """A protocol-faithful fake Ollama server for tests, demos and benchmarks.
 
     Serves real HTTP/1.1 on ``host:port`` (a free port by default) from a background thread::
@@ -92,104 +88,6 @@ class FakeOllama:
         self._server: Server | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._error: BaseException | None = None
-
-    # -- lifecycle -------------------------------------------------------------------------
-    @property
-    def host(self) -> str:
-        return self._host
-
-    @property
-    def port(self) -> int:
-        """The bound port (known once started when constructed with ``port=0``)."""
-        return self._port
-
-    @property
-    def url(self) -> str:
-        """Base URL, e.g. ``http://127.0.0.1:54321``."""
-        host = f"[{self._host}]" if ":" in self._host else self._host
-        return f"http://{host}:{self._port}"
-
-    @property
-    def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
-
-    def start(self) -> FakeOllama:
-        """Bind the socket and serve from a background thread; returns ``self``."""
-        with self._lock:
-            if self._thread is not None:
-                return self
-            install_log_filter()
-            sock = bind(self._host, self._port)
-            self._port = sock.getsockname()[1]
-            started = threading.Event()
-            self._error = None
-            thread = threading.Thread(
-                target=self._run,
-                args=(sock, started),
-                name=f"{THREAD_PREFIX}-{self._port}",
-                daemon=True,
-            )
-            self._thread = thread
-            thread.start()
-            if not started.wait(10) or self._error is not None:
-                self._stop_locked()
-                raise RuntimeError("FakeOllama failed to start") from self._error
-        return self
-
-    def stop(self) -> None:
-        """Stop serving promptly, closing open connections and streams; joins the thread."""
-        with self._lock:
-            self._stop_locked()
-
-    def _stop_locked(self) -> None:
-        thread, server, loop = self._thread, self._server, self._loop
-        if thread is None:
-            return
-        if server is not None and loop is not None:
-            with contextlib.suppress(RuntimeError):  # the loop may already be closed
-                loop.call_soon_threadsafe(server.begin_shutdown)
-        thread.join(timeout=10)
-        self._thread = self._server = self._loop = None
-
-    def _run(self, sock: socket.socket, started: threading.Event) -> None:
-        try:
-            asyncio.run(self._serve(sock, started))
-        except BaseException as exc:  # reported to start(); the thread must not die noisily
-            self._error = exc
-        finally:
-            sock.close()
-            started.set()
-
-    async def _serve(self, sock: socket.socket, started: threading.Event) -> None:
-        config = quiet_config(self._app, self._keep_alive_timeout)
-        server = Server(config, started, self._host, self._port, self._state.counters)
-        self._server = server
-        self._loop = asyncio.get_running_loop()
-        self._state.scheduler.reset()
-        await server.serve(sockets=[sock])
-
-    def __enter__(self) -> FakeOllama:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-    async def __aenter__(self) -> FakeOllama:
-        await anyio.to_thread.run_sync(self.start)
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await anyio.to_thread.run_sync(self.stop)
 
     def __repr__(self) -> str:
         state = "running" if self.running else "stopped"
@@ -311,116 +209,3 @@ class FakeOllama:
     def faults(self) -> list[FaultRule]:
         """Injected faults not yet used up."""
         return self._faults.snapshot()
-
-    # -- connections -----------------------------------------------------------------------
-    @property
-    def open_connections(self) -> int:
-        """TCP connections currently open to the server."""
-        server = self._server
-        return len(server.server_state.connections) if server is not None else 0
-
-    @property
-    def total_connections(self) -> int:
-        """Distinct client connections (address, port) that sent at least one request."""
-        return len(self._state.clients)
-
-    @property
-    def cancelled_streams(self) -> int:
-        """Streamed responses whose client went away before the end."""
-        return self._state.cancelled_streams
-
-    @property
-    def cancelled_requests(self) -> int:
-        """All responses (streamed or not) abandoned by their client."""
-        return self._state.cancelled_requests
-
-    def wait_for_connections(self, count: int = 0, timeout: float = 5.0) -> bool:
-        """Wait until at most ``count`` connections are open; False on timeout."""
-        return _wait(lambda: self.open_connections <= count, timeout)
-
-    def wait_for_cancelled_streams(self, count: int = 1, timeout: float = 5.0) -> bool:
-        """Wait until at least ``count`` abandoned streams were seen; False on timeout."""
-        return _wait(lambda: self._state.cancelled_streams >= count, timeout)
-
-    # -- capacity, outages and statistics -----------------------------------------------------
-    @property
-    def capacity(self) -> Capacity:
-        """The capacity model; assign a new :class:`Capacity` to change it for new requests."""
-        return self._state.scheduler.capacity
-
-    @capacity.setter
-    def capacity(self, value: Capacity) -> None:
-        self._in_loop(lambda: self._state.scheduler.configure(value))
-
-    def stats(self) -> ServerStats:
-        """What the server did since it was built (or since :meth:`reset`/:meth:`reset_stats`)."""
-        return self._in_loop(self._state.counters.snapshot)
-
-    def reset_stats(self) -> None:
-        """Zero the statistics (maxima restart from what is running now)."""
-        self._in_loop(self._state.counters.reset)
-
-    def _in_loop(self, action: Callable[[], T]) -> T:
-        """Run ``action`` on the server's loop, where counters and slots change; else here."""
-        return call_on_loop(self._loop, self._thread, action, or_here=True)
-
-    @property
-    def accepting(self) -> bool:
-        """True while running and listening (False after :meth:`kill`, until :meth:`revive`)."""
-        server = self._server
-        return self.running and server is not None and server.accepting
-
-    def kill(self, *, drop_connections: bool = True, revive_after: float | None = None) -> None:
-        """Die like a crashed server: close the listening socket, so connecting is refused.
-
-        With ``drop_connections`` (the default) every open connection is cut as well:
-        in-flight requests and streams see the connection drop. Without it, requests in flight
-        finish and their connections then close. ``revive_after`` brings the server back on
-        the same port after that many seconds (see :meth:`revive`); a later kill or revive
-        cancels that. State and statistics are kept. The thread keeps running: :attr:`running`
-        stays True, :attr:`accepting` is False.
-        """
-        self._on_loop(lambda server: server.kill(drop_connections, revive_after))
-
-    def revive(self) -> None:
-        """Listen again on the same port after :meth:`kill` (start it if it was stopped).
-
-        Cancels a pending ``revive_after``. Raises RuntimeError when the port cannot be bound
-        again (another socket took it); the server then stays down (see :attr:`revive_error`).
-        """
-        if not self.running:
-            self.start()
-            return
-        server, loop = self._server, self._loop
-        if server is None or loop is None:
-            raise RuntimeError("FakeOllama is not running")
-        if threading.current_thread() is self._thread:  # called from a handler: no waiting
-            server.revive_soon()
-            return
-        asyncio.run_coroutine_threadsafe(server.relisten(), loop).result(10)
-
-    @property
-    def revive_error(self) -> RuntimeError | None:
-        """Why the last revive (``revive_after`` included) failed; None once listening again."""
-        server = self._server
-        return server.revive_error if server is not None else None
-
-    def drop_connections(self) -> int:
-        """Cut every open connection now (keep listening); returns how many were cut."""
-        return self._on_loop(lambda server: server.drop(None))
-
-    def _on_loop(self, action: Callable[[Server], T]) -> T:
-        server = self._server
-        if server is None or not self.running:
-            raise RuntimeError("FakeOllama is not running")
-        return call_on_loop(self._loop, self._thread, lambda: action(server))
-
-
-def _wait(predicate: Callable[[], bool], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while True:
-        if predicate():
-            return True
-        if time.monotonic() >= deadline:
-            return False
-        time.sleep(0.005)
