@@ -41,6 +41,7 @@ RULES: list[tuple[str, str]] = [
     (r"\bAsyncHostPool\b", "HostPool"),
     (r"\bAsyncPoolSession\b", "PoolSession"),
     (r"\bAsyncPooledStream\b", "PooledStream"),
+    (r"\bAsyncPoolRouter\b", "PoolRouter"),
     (r"\bAsyncEmbedBatches\b", "EmbedBatches"),
     (r"\bAsyncSender\b", "Sender"),
     (r"\bStopAsyncIteration\b", "StopIteration"),

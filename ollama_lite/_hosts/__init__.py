@@ -1,8 +1,9 @@
 """Several Ollama servers behind one client, and embed_many's batching: the pure parts.
 
 No I/O here. `routing.Scheduler` picks hosts and queues callers, `health.HostHealth` rests
-failed hosts, `failures.classify` reads a host's exception, `batching.BatchPlanner` numbers
-batches and `reorder.ReorderBuffer` restores input order. `HostPool`/`AsyncHostPool` and
+failed hosts, `failures.classify` reads a host's exception, `calls` reads what a `Call` means
+for routing, `batching.BatchPlanner` numbers batches and `reorder.ReorderBuffer` restores
+input order. `HostPool`/`AsyncHostPool` (`_async/pool_routing.py`, `pool_session.py`) and
 `embed_many` drive them.
 """
 

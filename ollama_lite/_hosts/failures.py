@@ -1,4 +1,5 @@
-"""What a host's failure means for a pool: retry elsewhere or raise, rest the host or not.
+"""What a host's failure means for a pool: retry elsewhere or raise, rest the host or not;
+and the error of a call no host could serve.
 
 A pool's hosts are clients with `max_retries=0`, so every failure reaches the pool as one
 of ollama_lite's exceptions; `classify` reads it (and the httpx error it was raised from).
@@ -13,6 +14,7 @@ import httpx
 
 from .._constants import RETRY_STATUSES
 from .._errors import (
+    AllHostsFailedError,
     ConnectError,
     ModelNotFoundError,
     OllamaError,
@@ -23,7 +25,7 @@ from .._errors import (
     TransportError,
 )
 
-__all__ = ["CallKind", "Failure", "classify"]
+__all__ = ["CallKind", "Failure", "all_failed", "classify", "no_host_has"]
 
 #: How a call may be repeated: `any` calls are retried only when the server surely did no
 #: work; `idempotent` ones (embed) also when the connection broke after sending; `generation`
@@ -94,3 +96,18 @@ def classify(
     repeatable = call == "idempotent" or (call == "generation" and retry_generation)
     kind = "timeout" if isinstance(exc, TimeoutError) else "dropped"
     return Failure(kind, retry=repeatable, unwell=True)
+
+
+def all_failed(what: str, failures: dict[str, BaseException]) -> AllHostsFailedError:
+    """The error of a call no host could serve, caused by the last failure seen."""
+    error = AllHostsFailedError(what, failures)
+    if failures:
+        error.__cause__ = list(failures.values())[-1]
+    return error
+
+
+def no_host_has(failures: dict[str, BaseException], model: str) -> BaseException:
+    """The error to raise when no host has the model: the last 404 seen."""
+    if failures:
+        return list(failures.values())[-1]
+    return ModelNotFoundError(f"model {model!r} not found on any host of this pool", 404)
