@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from ._async.wire_transports import AsyncTransports
 
 __all__ = [
-    "LoopHttpClients",
+    "LoopTransports",
     "blob_size",
     "close_response",
     "current_loop",
@@ -105,20 +105,20 @@ def _is_closed_loop(loop: object) -> bool:
     return callable(is_closed) and bool(is_closed())
 
 
-class LoopHttpClients:
-    """One set of transports (the fast path's pool, the httpx client) per event loop: pooled
-    connections belong to the loop that opened them, so each loop gets its own, closed
-    inside that loop when the loop ends.
+class LoopTransports:
+    """A session's transports (the fast path's pool, the httpx client), one set per event
+    loop: pooled connections belong to the loop that opened them, so each loop gets its own,
+    closed inside that loop when the loop ends.
 
     A client used again under a new loop (a second `asyncio.run()`, trio after asyncio,
-    another thread's loop) works. The first set is made now (`first`, cheaply: the httpx
-    client inside is built on first use) and taken by the first loop that sends a request.
+    another thread's loop) works. The first set is made now (so settings errors and the CA
+    certificates' loading happen when the client is made, not in a request) and taken by
+    the first loop that sends a request.
     """
 
     def __init__(self, make: Callable[[], AsyncTransports]) -> None:
         self._make = make
-        self.first = make()
-        self._spare: AsyncTransports | None = self.first
+        self._spare: AsyncTransports | None = make()
         self.by_loop: dict[object, tuple[AsyncTransports, _LoopEndCloser]] = {}
         self._lock = threading.Lock()
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from ._sync.wire_transports import Transports
 
 __all__ = [
-    "SingleHttpClient",
+    "SingleTransports",
     "blob_size",
     "close_response",
     "file_chunks",
@@ -50,17 +50,17 @@ def close_response(response: httpx.Response) -> None:
     response.close()
 
 
-class SingleHttpClient:
+class SingleTransports:
     """The transports of a `Client` (the fast path's pool, the httpx client built on first
     use), made now, closed by `close()`."""
 
     def __init__(self, make: Callable[[], Transports]) -> None:
-        self.first = make()
+        self._transports = make()
 
     def get(self) -> Transports:
         """The transports."""
-        return self.first
+        return self._transports
 
     def close(self) -> None:
         """Close the transports."""
-        self.first.close()
+        self._transports.close()

@@ -49,7 +49,7 @@ RULES: list[tuple[str, str]] = [
     (r"\bAsyncClient\b", "Client"),
     (r"\bAsyncSession\b", "Session"),
     (r"\bAsync(\w+Endpoints)\b", r"\1"),
-    (r"\bLoopHttpClients\b", "SingleHttpClient"),
+    (r"\bLoopTransports\b", "SingleTransports"),
     # The fast path (wire_*.py); its network backends are hand-written per side.
     (r"\banyio_network\b", "socket_network"),
     (r"\bAsyncSocket\b", "Socket"),

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import httpx
 
 from .. import _protocol as protocol
-from .._async_backend import LoopHttpClients, close_response, sleep
+from .._async_backend import LoopTransports, close_response, sleep
 from .._compat.httpcore_linear_pool import default_transport
 from .._compat.httpx_mocks import transports_are_patched
 from .._config import (
@@ -111,7 +111,9 @@ class AsyncSession:
                 "follow_redirects": follow_redirects,
                 "limits": httpx_kwargs.get("limits"),
             }
-        self.http_clients = LoopHttpClients(self._new_transports)
+        #: The transports requests go out on; `get()` gives the set to send on now (the async
+        #: side keeps one set per event loop).
+        self.transports = LoopTransports(self._new_transports)
         self._shared = _Shared()
         self._settings = CallSettings()
         self._owns_connections = True
@@ -154,17 +156,18 @@ class AsyncSession:
         return httpx.AsyncClient(**options)
 
     async def aclose(self) -> None:
-        """Close the httpx clients; the session cannot send afterwards. A `with_options`
+        """Close the transports; the session cannot send afterwards. A `with_options`
         copy closes nothing: the connections are the original's."""
         if not self._owns_connections:
             return
         self._shared.closed = True
-        await self.http_clients.aclose()
+        await self.transports.aclose()
 
-    async def _transports(self) -> AsyncTransports:
+    async def _open_transports(self) -> AsyncTransports:
+        """The transports to send on now; a closed session refuses."""
         if self._shared.closed:
             raise RequestError(f"this {self._owner} is closed; create a new one")
-        return await self.http_clients.get()
+        return await self.transports.get()
 
     async def send(
         self,
@@ -186,7 +189,7 @@ class AsyncSession:
             )
         url = call.url()
         where = call.base_url or self.host.base_url
-        transports = await self._transports()
+        transports = await self._open_transports()
         wire = transports.wire
         if call.base_url is not None or transports_are_patched(is_async=True):
             wire = None  # elsewhere than the host, or a test double waits inside httpx

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import httpx
 
 from .. import _protocol as protocol
-from .._sync_backend import SingleHttpClient, close_response, sleep
+from .._sync_backend import SingleTransports, close_response, sleep
 from .._compat.httpcore_linear_pool import default_transport
 from .._compat.httpx_mocks import transports_are_patched
 from .._config import (
@@ -113,7 +113,9 @@ class Session:
                 "follow_redirects": follow_redirects,
                 "limits": httpx_kwargs.get("limits"),
             }
-        self.http_clients = SingleHttpClient(self._new_transports)
+        #: The transports requests go out on; `get()` gives the set to send on now (the async
+        #: side keeps one set per event loop).
+        self.transports = SingleTransports(self._new_transports)
         self._shared = _Shared()
         self._settings = CallSettings()
         self._owns_connections = True
@@ -156,17 +158,18 @@ class Session:
         return httpx.Client(**options)
 
     def close(self) -> None:
-        """Close the httpx clients; the session cannot send afterwards. A `with_options`
+        """Close the transports; the session cannot send afterwards. A `with_options`
         copy closes nothing: the connections are the original's."""
         if not self._owns_connections:
             return
         self._shared.closed = True
-        self.http_clients.close()
+        self.transports.close()
 
-    def _transports(self) -> Transports:
+    def _open_transports(self) -> Transports:
+        """The transports to send on now; a closed session refuses."""
         if self._shared.closed:
             raise RequestError(f"this {self._owner} is closed; create a new one")
-        return self.http_clients.get()
+        return self.transports.get()
 
     def send(
         self,
@@ -188,7 +191,7 @@ class Session:
             )
         url = call.url()
         where = call.base_url or self.host.base_url
-        transports = self._transports()
+        transports = self._open_transports()
         wire = transports.wire
         if call.base_url is not None or transports_are_patched(is_async=False):
             wire = None  # elsewhere than the host, or a test double waits inside httpx

@@ -17,6 +17,8 @@ import ollama_lite
 from ollama_lite._compat.httpcore_linear_pool import linear_pool_classes, supported
 from ollama_lite.testing import FakeOllama
 
+from .._transports import httpx_client_of as http_of
+
 MSGS = [{"role": "user", "content": "hi"}]
 PROXY = "http://127.0.0.1:3128"
 
@@ -65,10 +67,6 @@ def test_https_takes_httpx() -> None:
     client = ollama_lite.Client("https://127.0.0.1:11434")
     assert client.http_path == "httpx"
     assert client.why_not_wire == "the host is not plain http://"
-
-
-def http_of(client: Any) -> Any:
-    return client._session.http_clients.first.http
 
 
 @pytest.mark.skipif(not supported(), reason="httpcore is not 1.0.x")

@@ -12,6 +12,8 @@ import pytest
 import ollama_lite
 from ollama_lite._compat.httpcore_linear_pool import linear_pool_classes, supported
 
+from .._transports import httpx_client_of as http_of
+
 pytestmark = pytest.mark.skipif(not supported(), reason="httpcore is not 1.0.x")
 
 
@@ -19,11 +21,7 @@ pytestmark = pytest.mark.skipif(not supported(), reason="httpcore is not 1.0.x")
 HTTPS = "https://127.0.0.1:11434"
 
 
-def http_of(client: ollama_lite.Client | ollama_lite.AsyncClient) -> Any:
-    return client._session.http_clients.first.http
-
-
-def pool_of(client: ollama_lite.Client | ollama_lite.AsyncClient) -> object:
+def pool_of(client: ollama_lite.Client | ollama_lite.AsyncClient) -> Any:
     return http_of(client)._transport._pool
 
 
@@ -76,7 +74,7 @@ def test_one_async_client_in_two_threads_keeps_one_pool_per_loop() -> None:
             async def run() -> None:
                 for _ in range(30):
                     await client.chat("llama3.2", [{"role": "user", "content": "hi"}])
-                    pools[index].add(id(await client._session.http_clients.get()))
+                    pools[index].add(id(await client._session.transports.get()))
 
             try:
                 asyncio.run(run())
@@ -91,6 +89,6 @@ def test_one_async_client_in_two_threads_keeps_one_pool_per_loop() -> None:
         assert errors == []
         assert len(pools[0]) == 1 and len(pools[1]) == 1 and pools[0] != pools[1]
         assert (
-            client._session.http_clients.by_loop == {}
+            client._session.transports.by_loop == {}
         )  # each loop's pool was closed when its loop ended
         assert server.wait_for_connections(0, timeout=5)

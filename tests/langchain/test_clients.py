@@ -64,7 +64,7 @@ def test_one_instance_across_several_asyncio_runs(fake: FakeOllama) -> None:
     for model in (llm, emb):
         assert (
             model._clients.async_ is not None
-            and model._clients.async_._session.http_clients.by_loop == {}
+            and model._clients.async_._session.transports.by_loop == {}
         )
     assert fake.wait_for_connections(0, timeout=5)
 
@@ -77,10 +77,10 @@ def test_a_loop_closed_without_shutting_down_is_forgotten(fake: FakeOllama) -> N
     assert loop.run_until_complete(llm.ainvoke("hi")).content == "You said: hi"
     loop.close()  # no shutdown_asyncgens(): the pool cannot be closed in its loop
     client = llm._clients.async_
-    assert client is not None and len(client._session.http_clients.by_loop) == 1
+    assert client is not None and len(client._session.transports.by_loop) == 1
     assert asyncio.run(llm.ainvoke("hi")).content == "You said: hi"
     assert (
-        client._session.http_clients.by_loop == {}
+        client._session.transports.by_loop == {}
     )  # the dead loop's pool was forgotten, the new one closed
     # Collected here, where the warning is expected, not in whichever test runs next.
     del loop, client, llm
@@ -111,7 +111,7 @@ def test_trio_runs(fake: FakeOllama) -> None:
     for model in (llm, emb):
         assert (
             model._clients.async_ is not None
-            and model._clients.async_._session.http_clients.by_loop == {}
+            and model._clients.async_._session.transports.by_loop == {}
         )
 
 

@@ -34,6 +34,7 @@ from ollama_lite import (
 )
 from ollama_lite.testing import FakeOllama, Fault
 
+from .._transports import httpx_client_of
 from ._rawserver import (
     RawServer,
     Request,
@@ -349,13 +350,10 @@ def test_configured_ssl_context_requires_certificates() -> None:
     """The same property without a server: the transport's SSL context (httpx internals,
     so an implementation probe) verifies certificates and host names."""
     for client in (Client("https://example.invalid"), AsyncClient("https://example.invalid")):
-        context = client._session.http_clients.first.http._transport._pool._ssl_context  # type: ignore[attr-defined]
+        context = httpx_client_of(client)._transport._pool._ssl_context
         assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
     off = Client("https://example.invalid", verify=False)
-    assert (
-        off._session.http_clients.first.http._transport._pool._ssl_context.verify_mode
-        == ssl.CERT_NONE
-    )  # type: ignore[attr-defined]
+    assert httpx_client_of(off)._transport._pool._ssl_context.verify_mode == ssl.CERT_NONE
 
 
 # --- tool-call arguments are data ---------------------------------------------------------
