@@ -40,6 +40,7 @@ class BackgroundServer:
     # -- lifecycle -------------------------------------------------------------------------
     @property
     def host(self) -> str:
+        """The address it listens on, as given (e.g. ``127.0.0.1`` or ``::1``)."""
         return self._host
 
     @property
@@ -55,6 +56,7 @@ class BackgroundServer:
 
     @property
     def running(self) -> bool:
+        """True from :meth:`start` to :meth:`stop` (still True after :meth:`kill`)."""
         return self._thread is not None and self._thread.is_alive()
 
     def start(self) -> Self:
