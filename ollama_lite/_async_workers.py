@@ -83,7 +83,9 @@ class Signal:
 
 class Workers:
     """Runs jobs concurrently in a task group; `next_done()` returns (or raises) the result
-    of the next job to finish. Leaving the `async with` block cancels jobs still running."""
+    of the next job to finish. Leaving the `async with` block cancels jobs still running
+    (a request on the wire is cut, its connection closed) and waits for them to end; the
+    thread twin does the same with its stop flag."""
 
     def __init__(self, limit: int) -> None:
         self.limit = limit  # the caller starts at most this many at once

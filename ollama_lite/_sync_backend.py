@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
@@ -13,6 +12,7 @@ import httpx
 
 from . import _files
 from ._images import NO_FILES, ImageFiles
+from ._sync_workers import sleep
 
 if TYPE_CHECKING:
     from ._sync.wire_transports import Transports
@@ -27,7 +27,8 @@ __all__ = [
     "sleep",
 ]
 
-sleep = time.sleep
+# `sleep` (a retry's pause) is `time.sleep`, except in a job of an embed_many run that is
+# left meanwhile: then it ends at once (see `_sync_workers`).
 
 
 def blob_size(path: str | os.PathLike[str]) -> int:

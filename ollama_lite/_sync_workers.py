@@ -1,5 +1,11 @@
 """Waiting and concurrency for `HostPool` and `embed_many` (threads); the async twins are in
-`_async_workers.py`, whose names and behaviour these follow."""
+`_async_workers.py`, whose names and behaviour these follow.
+
+Leaving an embed_many run must stop its jobs as cancellation stops the async twin's: each
+job thread sees its run's `StopFlag`, which ends its waits (`Signal`, `sleep`) and cuts the
+blocking socket operation it is in (`interruptible`), so the job raises `Abandoned` within
+milliseconds and its connection is closed, never reused.
+"""
 
 from __future__ import annotations
 
@@ -7,23 +13,28 @@ import contextvars
 import queue
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from types import TracebackType
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, TypeVar
 
 __all__ = [
     "END",
+    "LEAVE_GRACE",
     "Abandoned",
     "EmbedManyInput",
     "Items",
     "Signal",
     "StopFlag",
     "Workers",
+    "current_stop",
+    "interruptible",
     "monotonic",
     "raise_if_stopped",
     "sleep",
 ]
+
+T = TypeVar("T")
 
 #: What embed_many reads: texts, or (id, text) pairs, from any iterable.
 EmbedManyInput: TypeAlias = "Iterable[str] | Iterable[tuple[Any, str]]"
@@ -31,8 +42,15 @@ EmbedManyInput: TypeAlias = "Iterable[str] | Iterable[tuple[Any, str]]"
 #: What `Items.next()` returns when the input is exhausted.
 END: Any = object()
 
+#: Seconds leaving a run waits for its jobs to end once they are told to stop. A job cut in
+#: a socket operation or a wait ends within milliseconds; only work nothing can interrupt
+#: (a TCP connect or name lookup under way, a caller's own httpx transport) outlasts this,
+#: and then ends in the background with its result discarded and nothing more sent.
+LEAVE_GRACE = 1.0
+
 monotonic = time.monotonic
-sleep = time.sleep
+
+_LEFT = "the embed_many run this request belonged to was left"
 
 
 class Abandoned(Exception):
@@ -40,28 +58,58 @@ class Abandoned(Exception):
 
 
 class StopFlag:
-    """Set when an embed_many run is left: its jobs' waits end and they retry no more.
+    """Set when an embed_many run is left: its jobs' waits end, the blocking socket operation
+    each is in is cut, and they retry no more.
 
-    A job thread sees the flag of its run (a context variable); `Signal.wait` watches it,
-    so a thread waiting for a slot wakes as soon as the run is left.
+    A job thread sees the flag of its run (a context variable, `current_stop()`);
+    `Signal.wait` and `sleep` watch it, and `interruptible` registers the operation a job is
+    blocked in, so that `set()` (called by the thread leaving the run) cuts it.
     """
 
+    __slots__ = ("_event", "_interrupts", "_lock", "_watching")
+
     def __init__(self) -> None:
-        self._set = False
+        self._event = threading.Event()
         self._lock = threading.Lock()
         self._watching: set[Signal] = set()
+        self._interrupts: set[Callable[[], object]] = set()
 
     def is_set(self) -> bool:
         """True once the run was left."""
-        return self._set
+        return self._event.is_set()
 
     def set(self) -> None:
-        """Stop the run's jobs: wake every one of them that waits."""
+        """Stop the run's jobs: cut the operations they are blocked in, wake those waiting."""
         with self._lock:
-            self._set = True
+            self._event.set()
             watching = list(self._watching)
+            # Cut under the lock: an operation cannot end (and its socket be closed or reused)
+            # while it is being cut, since ending it takes the lock (`end`).
+            for interrupt in self._interrupts:
+                try:
+                    interrupt()
+                except Exception:  # pragma: no cover - an interrupt must not stop the others
+                    continue
+            self._interrupts.clear()
         for signal in watching:
             signal.notify()
+
+    def wait(self, timeout: float | None) -> bool:
+        """Until the run is left or `timeout` seconds pass; True if it was left."""
+        return self._event.wait(timeout)
+
+    def begin(self, interrupt: Callable[[], object]) -> None:
+        """A job starts a blocking operation that `interrupt()` cuts (from another thread);
+        raises `Abandoned` instead when the run was already left."""
+        with self._lock:
+            if self._event.is_set():
+                raise Abandoned(_LEFT)
+            self._interrupts.add(interrupt)
+
+    def end(self, interrupt: Callable[[], object]) -> None:
+        """The operation `begin` announced is over: it is no longer cut when the run is left."""
+        with self._lock:
+            self._interrupts.discard(interrupt)
 
     def watch(self, signal: Signal) -> None:
         """`signal` is waited on by one of this run's jobs; `set` notifies it."""
@@ -79,11 +127,47 @@ _run_stop: contextvars.ContextVar[StopFlag | None] = contextvars.ContextVar(
 )
 
 
+def current_stop() -> StopFlag | None:
+    """The stop flag of the embed_many run whose job this thread runs (None outside a job)."""
+    return _run_stop.get()
+
+
 def raise_if_stopped() -> None:
     """Raise `Abandoned` in a job of an embed_many run that was left (else nothing)."""
     flag = _run_stop.get()
     if flag is not None and flag.is_set():
-        raise Abandoned("the embed_many run this request belonged to was left")
+        raise Abandoned(_LEFT)
+
+
+def interruptible(operation: Callable[..., T], interrupt: Callable[[], object], *args: Any) -> T:
+    """`operation(*args)`, a blocking call (a socket's `recv`, `sendall`), cut when the run
+    whose job calls it is left: the leaving thread calls `interrupt()`, which must make the
+    operation return or fail at once (shut the socket down), and `Abandoned` is raised here
+    whatever the operation returned. Outside a job it is simply `operation(*args)`."""
+    flag = _run_stop.get()
+    if flag is None:
+        return operation(*args)
+    flag.begin(interrupt)
+    try:
+        result = operation(*args)
+    except Exception:
+        if flag.is_set():
+            raise Abandoned(_LEFT) from None
+        raise
+    finally:
+        flag.end(interrupt)
+    if flag.is_set():
+        raise Abandoned(_LEFT)  # what the operation returned may be the cut's doing
+    return result
+
+
+def sleep(seconds: float) -> None:
+    """`time.sleep`, except that in a job of a run that is left it ends at once (`Abandoned`)."""
+    flag = _run_stop.get()
+    if flag is None:
+        time.sleep(seconds)
+    elif flag.wait(seconds):
+        raise Abandoned(_LEFT)
 
 
 class Signal:
@@ -125,25 +209,32 @@ class Signal:
                 flag.unwatch(self)
 
 
+_Job: TypeAlias = "tuple[contextvars.Context, Callable[..., Any], tuple[Any, ...]]"
+
+
 class Workers:
     """Runs jobs concurrently in threads; `next_done()` returns (or raises) the result of the
     next job to finish.
 
-    Leaving the `with` block (at the end, or by an exception, Ctrl-C or `break`) does not
-    wait: jobs not started are dropped, and the running ones are told to stop (their waits
-    for a slot end and they retry no more; see `raise_if_stopped`). A request already sent
-    ends in the background, bounded by the client's timeouts; its result is discarded.
+    Leaving the `with` block (at the end, or by an exception, Ctrl-C, `break`, a generator
+    closed or collected) stops the run: jobs not started are dropped, and the running ones
+    are told to stop (`StopFlag`): their waits end, the request each has on the wire is cut
+    (its connection closed) and they retry no more. The block then waits for them to end,
+    at most `LEAVE_GRACE` seconds; their results are discarded.
     """
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
-        self._executor: ThreadPoolExecutor | None = None
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._done: queue.SimpleQueue[tuple[bool, Any]] = queue.SimpleQueue()
+        self._threads: list[threading.Thread] = []
         self.running = 0
         self.stop = StopFlag()
+        # Also run if the Workers are collected without leaving the block: the threads hold
+        # none of it, so they would wait for jobs forever.
+        self._dismiss = weakref.finalize(self, _dismiss, self.stop, self._jobs, self._threads)
 
     def __enter__(self) -> Workers:
-        self._executor = ThreadPoolExecutor(self.limit, thread_name_prefix="ollama-lite")
         return self
 
     def __exit__(
@@ -152,24 +243,28 @@ class Workers:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.stop.set()
-        if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
+        self._dismiss()
+        deadline = time.monotonic() + LEAVE_GRACE
+        for thread in self._threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
 
     def start(self, job: Callable[..., Any], *args: Any) -> None:
         """Start `job(*args)` in a thread (which sees this run's stop flag)."""
-        assert self._executor is not None, "use Workers in a with block"
+        assert self._dismiss.alive, "Workers were used after their with block"
         self.running += 1
         context = contextvars.copy_context()
         context.run(_run_stop.set, self.stop)
-        self._executor.submit(context.run, self._run, job, args)
-
-    def _run(self, job: Callable[..., Any], args: tuple[Any, ...]) -> None:
-        try:
-            outcome = (True, job(*args))
-        except BaseException as exc:
-            outcome = (False, exc)
-        self._done.put(outcome)
+        self._jobs.put((context, job, args))
+        if len(self._threads) < min(self.running, self.limit):
+            thread = threading.Thread(
+                target=_serve,
+                args=(self._jobs, self._done, self.stop),
+                name=f"ollama-lite-worker-{len(self._threads)}",
+                # Never holds up the interpreter's exit (a run left open to the end).
+                daemon=True,
+            )
+            self._threads.append(thread)
+            thread.start()
 
     def next_done(self) -> Any:
         """The result of the next job to finish; its exception if it raised one."""
@@ -178,6 +273,39 @@ class Workers:
         if not ok:
             raise value
         return value
+
+
+def _serve(
+    jobs: queue.SimpleQueue[_Job | None],
+    done: queue.SimpleQueue[tuple[bool, Any]],
+    stop: StopFlag,
+) -> None:
+    """One worker thread: run jobs until told to end (None); once the run is left, jobs
+    not started yet are dropped."""
+    while True:
+        job = jobs.get()
+        if job is None:
+            return
+        if stop.is_set():
+            del job
+            continue
+        context, function, args = job
+        try:
+            outcome: tuple[bool, Any] = (True, context.run(function, *args))
+        except BaseException as exc:
+            outcome = (False, exc)
+        done.put(outcome)
+        # Hold nothing while waiting for the next job (a result can be large).
+        del job, context, function, args, outcome
+
+
+def _dismiss(
+    stop: StopFlag, jobs: queue.SimpleQueue[_Job | None], threads: list[threading.Thread]
+) -> None:
+    """Stop the run and tell every worker thread to end once its job is over."""
+    stop.set()
+    for _ in threads:
+        jobs.put(None)
 
 
 class Items:

@@ -58,9 +58,11 @@ class AsyncEmbedBatches(Generic[V]):
             store(batch.index, batch.ids, batch.embeddings)
     ```
 
-    Leaving the block early stops the run: no batch is sent or retried after that (on
-    asyncio/trio the requests in flight are cancelled; with threads they end in the
-    background, bounded by the client's timeouts). Once a batch has failed the run is over:
+    Leaving the block early (`break`, an exception, a generator around it closed or
+    collected) stops the run: the requests in flight are cut and their connections closed
+    (on asyncio/trio by cancellation; with threads the leaving thread cuts them and waits
+    for the worker threads to end), and no batch is sent or retried after that. Once a
+    batch has failed the run is over:
     every later step raises again, naming the batch to resume from with `skip=`.
     `progress()` reports how far the run is.
     """

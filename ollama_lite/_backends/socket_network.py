@@ -2,15 +2,23 @@
 
 The twin of `anyio_network` (same names, same httpx exception types). A socket's timeout
 is set only when it changes, so a read costs one `recv` system call.
+
+In a job of an embed_many run (a worker thread, see `_sync_workers`), leaving the run cuts
+what the job is blocked in, as cancellation does on the async side: a `send_all` or
+`receive` (the socket is shut down; `Abandoned` is raised), a wait for a free connection,
+and a connection not yet made is never used (it is closed as soon as it is made).
 """
 
 from __future__ import annotations
 
+import math
 import socket
 import threading
+import time
 
 import httpx
 
+from .._sync_workers import Abandoned, Signal, interruptible, raise_if_stopped
 from .._wire.request import Origin
 from ._readiness import readable_now
 
@@ -22,6 +30,7 @@ _UNSET = -1.0
 
 def connect(origin: Origin, timeout: float | None) -> Socket:
     """A new TCP connection to `origin`, with TCP_NODELAY."""
+    raise_if_stopped()
     try:
         sock = socket.create_connection((origin.host, origin.port), timeout=timeout)
     except TimeoutError as exc:
@@ -30,6 +39,11 @@ def connect(origin: Origin, timeout: float | None) -> Socket:
         ) from exc
     except OSError as exc:
         raise httpx.ConnectError(str(exc) or type(exc).__name__) from exc
+    try:
+        raise_if_stopped()  # the run was left while connecting: nothing goes out on it
+    except Abandoned:
+        sock.close()
+        raise
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     return Socket(sock, timeout)
 
@@ -52,7 +66,7 @@ class Socket:
         """Send all of `data`; `timeout` bounds each wait for the peer to take some."""
         self._wait_at_most(timeout)
         try:
-            self._sock.sendall(data)
+            interruptible(self._sock.sendall, self._cut, data)
         except TimeoutError as exc:
             raise httpx.WriteTimeout(f"the server took no data for {timeout} s") from exc
         except OSError as exc:
@@ -62,11 +76,19 @@ class Socket:
         """The next bytes from the peer (b"" once it closed); waits at most `timeout`."""
         self._wait_at_most(timeout)
         try:
-            return self._sock.recv(RECEIVE_SIZE)
+            return interruptible(self._sock.recv, self._cut, RECEIVE_SIZE)
         except TimeoutError as exc:
             raise httpx.ReadTimeout(f"no data from the server for {timeout} s") from exc
         except OSError as exc:
             raise httpx.ReadError(f"receiving failed: {exc!r}") from exc
+
+    def _cut(self) -> None:
+        """Make a `recv` or `sendall` blocked in another thread end now (it may not be
+        closed here: that thread still owns the socket)."""
+        try:
+            self._sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            return  # not connected any more: nothing is blocked on it
 
     def close(self) -> None:
         """Close at once."""
@@ -84,18 +106,45 @@ class Socket:
 
 
 class Slots:
-    """At most `limit` holders at once; `acquire` waits up to `timeout` for a free slot."""
+    """At most `limit` holders at once; `acquire` waits up to `timeout` for a free slot
+    (in a job of an embed_many run, only until the run is left)."""
 
-    __slots__ = ("_semaphore",)
+    __slots__ = ("_free", "_freed", "_lock", "_waiting")
 
     def __init__(self, limit: int) -> None:
-        self._semaphore = threading.Semaphore(limit)
+        self._free = limit
+        self._waiting = 0
+        self._lock = threading.Lock()
+        self._freed = Signal()
 
     def acquire(self, timeout: float | None) -> None:
         """Take a slot, waiting at most `timeout` seconds (`httpx.PoolTimeout` after that)."""
-        if not self._semaphore.acquire(timeout=timeout):
-            raise httpx.PoolTimeout(f"no connection free within {timeout} s")
+        with self._lock:
+            if self._free > 0:
+                self._free -= 1
+                return
+        deadline = math.inf if timeout is None else time.monotonic() + timeout
+        while True:
+            with self._lock:
+                if self._free > 0:
+                    self._free -= 1
+                    return
+                token = self._freed.arm()
+                self._waiting += 1
+            try:
+                raise_if_stopped()
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise httpx.PoolTimeout(f"no connection free within {timeout} s")
+                self._freed.wait(token, None if left == math.inf else left)
+            finally:
+                with self._lock:
+                    self._waiting -= 1
 
     def release(self) -> None:
         """Give a slot back."""
-        self._semaphore.release()
+        with self._lock:
+            self._free += 1
+            waiting = self._waiting
+        if waiting:
+            self._freed.notify()

@@ -30,6 +30,8 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar, overload
 
 import httpx
 
+from .httpcore_interruptible import cut_when_left
+
 if TYPE_CHECKING:
     import httpcore
 
@@ -327,7 +329,8 @@ def default_transport(
 
     Takes what the transport takes (``verify``, ``cert``, ``trust_env``, ``http1``,
     ``http2``, ``limits``, ``proxy``, ``uds``, ``local_address``, ``retries``,
-    ``socket_options``); an unsupported httpcore gets the stock transport.
+    ``socket_options``); an unsupported httpcore gets the stock transport. The sync one's
+    connections are also cut by leaving an embed_many run (`httpcore_interruptible`).
     """
     transport: httpx.AsyncHTTPTransport | httpx.HTTPTransport = (
         httpx.AsyncHTTPTransport(**transport_kwargs)
@@ -340,4 +343,6 @@ def default_transport(
         linear = classes.get(type(pool))
         if linear is not None and all(hasattr(pool, name) for name in _INIT_ATTRIBUTES):
             pool.__class__ = linear  # a fresh pool: same layout, one overridden method
+    if isinstance(transport, httpx.HTTPTransport):
+        cut_when_left(transport)
     return transport

@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from ollama_lite import AllHostsFailedError, HostPool
+from ollama_lite._sync_workers import LEAVE_GRACE
 from ollama_lite.testing import FakeOllama
 
 from ._pooltools import MODEL, Hosts, embed_body, healthy, refused
@@ -80,15 +81,19 @@ def test_a_sync_stream_from_a_real_server_holds_its_slot() -> None:
 
 @pytest.mark.parametrize("how", ["break", "exception"])
 def test_leaving_a_sync_run_does_not_wait_for_queued_work(how: str) -> None:
+    # A caller's transport cannot be cut (only the client's own connections can): the request
+    # it runs keeps going, and leaving waits for it at most LEAVE_GRACE, never for the batches
+    # queued behind it.
     sent: list[str] = []
+    release = threading.Event()
 
-    def slow_after_the_first(request: httpx.Request) -> httpx.Response:
+    def held_after_the_first(request: httpx.Request) -> httpx.Response:
         sent.append(request.url.path)
         if b'"t0"' not in request.content:
-            time.sleep(1.0)
+            release.wait(30)
         return httpx.Response(200, content=embed_body(request))
 
-    transport = httpx.MockTransport(slow_after_the_first)
+    transport = httpx.MockTransport(held_after_the_first)
     texts = [f"t{i}" for i in range(40)]
     with HostPool(["http://a:1"], transport=transport, max_in_flight_per_host=1) as pool:
         run = pool.embed_many("m", texts, batch_size=1, concurrency=4)
@@ -105,7 +110,10 @@ def test_leaving_a_sync_run_does_not_wait_for_queued_work(how: str) -> None:
             assert how == "exception"
         left_after = time.monotonic() - started
         # Three batches were waiting for the one slot and one was running: none is waited for.
-        assert left_after < 0.5, left_after
-        time.sleep(1.5)  # the request in flight ends in the background; nothing else is sent
+        assert LEAVE_GRACE <= left_after < LEAVE_GRACE + 1.0, left_after
+        release.set()  # the request in flight ends in the background; nothing else is sent
+        deadline = time.monotonic() + 10
+        while pool.stats().in_flight and time.monotonic() < deadline:
+            time.sleep(0.01)
         assert len(sent) == 2
         assert pool.stats().in_flight == 0 and pool.stats().waiting == 0
