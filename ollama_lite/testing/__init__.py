@@ -39,8 +39,10 @@ model one (as Ollama does), queues requests beyond that in order, answers 503 ``
 please try again.  maximum pending requests exceeded`` (no ``Retry-After``) once ``max_queue``
 requests wait, and holds the slot for the simulated work (``token_delay`` per generated token).
 ``server.kill()`` closes the listening socket and cuts open connections, ``server.revive()``
-listens again on the same port, ``server.drop_connections()`` only cuts; ``server.stats()``
-counts requests and complete responses per route, concurrency, 503s and dropped connections.
+listens again on the same port (``server.wait_for_revive()`` waits for a ``revive_after``),
+``server.drop_connections()`` only cuts; ``server.stats()`` counts requests and complete
+responses per route, concurrency, 503s and dropped connections;
+``server.wait_for_cancelled_requests(n)`` waits until clients have abandoned n responses.
 From another process: ``GET /_fake/stats``, ``POST /_fake/kill`` (``{"revive_after": 1}``),
 ``POST /_fake/drop``, ``GET``/``POST /_fake/capacity``, or the ``kill`` fault header.
 

@@ -46,6 +46,11 @@ class LiveControls(BackgroundServer):
         """Wait until at least ``count`` abandoned streams were seen; False on timeout."""
         return _wait(lambda: self._state.cancelled_streams >= count, timeout)
 
+    def wait_for_cancelled_requests(self, count: int = 1, timeout: float = 5.0) -> bool:
+        """Wait until at least ``count`` abandoned responses (streamed or not) were seen;
+        False on timeout."""
+        return _wait(lambda: self._state.cancelled_requests >= count, timeout)
+
     # -- capacity, outages and statistics -----------------------------------------------------
     @property
     def capacity(self) -> Capacity:
@@ -98,6 +103,12 @@ class LiveControls(BackgroundServer):
             server.revive_soon()
             return
         asyncio.run_coroutine_threadsafe(server.relisten(), loop).result(10)
+
+    def wait_for_revive(self, timeout: float = 5.0) -> bool:
+        """Wait until the server accepts connections again after :meth:`kill` (its
+        ``revive_after``, or :meth:`revive` from elsewhere); True at once while it accepts,
+        False on timeout (a failed revive says why in :attr:`revive_error`)."""
+        return _wait(lambda: self.accepting, timeout)
 
     @property
     def revive_error(self) -> RuntimeError | None:

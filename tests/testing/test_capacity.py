@@ -1,7 +1,9 @@
 """The capacity model: slots, the wait queue and its 503, simulated work time, statistics.
 
 Timing assertions are lower bounds (a sleep is never shorter) or generous upper bounds;
-concurrency is asserted through the server's own counts, not through wall-clock time.
+concurrency is asserted through the server's own counts, not through wall-clock time. Where a
+count needs requests to overlap, they hold their slots for long (`HOLD`) and the test waits
+for the count, then cuts them: short work overlaps only if the client is quick enough.
 """
 
 from __future__ import annotations
@@ -41,6 +43,22 @@ def wait_until(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
         time.sleep(0.005)
 
 
+#: Work long enough that held requests overlap however slowly they are sent; they are cut.
+HOLD = 30.0
+
+
+def hold(server: FakeOllama, requests: list[tuple[str, dict[str, object]]]) -> None:
+    """Send every (path, body) from a thread of its own and leave them running."""
+    for path, body in requests:
+        post_in_background(f"{server.url}{path}", body)
+
+
+def cut_held(server: FakeOllama) -> None:
+    """End every held request (their clients see the connection drop); slots come back."""
+    server.drop_connections()
+    wait_until(lambda: server.stats().running == server.stats().queued == 0)
+
+
 def post_in_background(url: str, body: dict[str, object]) -> threading.Thread:
     """POST from a thread that ignores transport errors (the test may cut the connection)."""
 
@@ -78,38 +96,50 @@ def test_defaults_are_unlimited_and_instant() -> None:
 
 
 def test_without_a_limit_every_request_runs_at_once() -> None:
-    with FakeOllama(request_seconds=0.5) as server:
-        statuses = anyio.run(post_all, server.url, [("/api/chat", chat_body())] * 8)
-        assert statuses == [200] * 8
-        assert server.stats().max_running == 8
+    with FakeOllama(request_seconds=HOLD) as server:
+        hold(server, [("/api/chat", chat_body())] * 8)
+        wait_until(lambda: server.stats().running == 8)  # with a limit, some would wait
+        stats = server.stats()
+        assert stats.max_running == 8 and stats.max_queued == 0
+        cut_held(server)
 
 
 def test_slots_cap_the_concurrency_of_a_chat_model() -> None:
-    with FakeOllama(num_parallel=3, request_seconds=0.05) as server:
-        statuses = anyio.run(post_all, server.url, [("/api/chat", chat_body())] * 9)
+    with FakeOllama(num_parallel=3, request_seconds=HOLD) as server:
+        hold(server, [("/api/chat", chat_body())] * 9)
+        wait_until(lambda: server.stats().running + server.stats().queued == 9)
         stats = server.stats()
-    assert statuses == [200] * 9
-    assert stats.max_running == 3 and stats.max_running_by_model == {"llama3.2:latest": 3}
-    assert 1 <= stats.max_queued <= 6 and stats.queued == 0 and stats.running == 0
-    assert stats.served == {"/api/chat": 9}
+        assert (stats.running, stats.queued) == (3, 6)
+        assert stats.max_running == 3 and stats.max_running_by_model == {"llama3.2:latest": 3}
+        cut_held(server)
+        # The slots came back: short requests are all served, never more than 3 at once.
+        server.capacity = Capacity(num_parallel=3)
+        statuses = anyio.run(post_all, server.url, [("/api/chat", chat_body())] * 9)
+        assert statuses == [200] * 9
+        assert server.stats().max_running == 3 and server.stats().served == {"/api/chat": 9}
 
 
 def test_an_embedding_model_runs_in_one_slot_like_ollama() -> None:
     # Ollama's scheduler loads models without the completion capability with parallel=1;
     # a chat model used for embeddings keeps its num_parallel slots.
-    with FakeOllama(num_parallel=4, request_seconds=0.05) as server:
+    with FakeOllama(num_parallel=4, request_seconds=HOLD) as server:
         bodies = [("/api/embed", embed_body(["a", "b"]))] * 6
         bodies += [("/api/embed", embed_body(["c"], "llama3.2"))] * 6
         bodies += [("/api/embeddings", {"model": "all-minilm", "prompt": "d"})] * 3
-        statuses = anyio.run(post_all, server.url, bodies)
+        hold(server, bodies)
+        wait_until(lambda: server.stats().running + server.stats().queued == 15)
         stats = server.stats()
-    assert statuses == [200] * 15
-    assert stats.max_running_by_model == {
-        "nomic-embed-text:latest": 1,
-        "llama3.2:latest": 4,
-        "all-minilm:latest": 1,
-    }
-    assert stats.served == {"/api/embed": 12, "/api/embeddings": 3}
+        assert (stats.running, stats.queued) == (1 + 4 + 1, 5 + 2 + 2)
+        assert stats.max_running_by_model == {
+            "nomic-embed-text:latest": 1,
+            "llama3.2:latest": 4,
+            "all-minilm:latest": 1,
+        }
+        cut_held(server)
+        server.capacity = Capacity(num_parallel=4)
+        statuses = anyio.run(post_all, server.url, bodies)
+        assert statuses == [200] * 15
+        assert server.stats().served == {"/api/embed": 12, "/api/embeddings": 3}
 
 
 def test_a_full_queue_answers_ollamas_503_without_retry_after() -> None:
@@ -139,16 +169,21 @@ def test_a_full_queue_answers_ollamas_503_without_retry_after() -> None:
 
 
 def test_max_queue_zero_refuses_whenever_the_slots_are_busy() -> None:
-    with FakeOllama(num_parallel=1, max_queue=0, request_seconds=0.3) as server:
-        statuses = anyio.run(post_all, server.url, [("/api/chat", chat_body())] * 4)
+    with FakeOllama(num_parallel=1, max_queue=0, request_seconds=HOLD) as server:
+        hold(server, [("/api/chat", chat_body())])
+        wait_until(lambda: server.stats().running == 1)
+        statuses = anyio.run(post_all, server.url, [("/api/chat", chat_body())] * 3)
         stats = server.stats()
-    assert sorted(statuses) == [200, 503, 503, 503]
-    assert stats.busy_responses == 3 and stats.max_queued == 0
-    assert stats.requests == {"/api/chat": 4} and stats.served == {"/api/chat": 1}
+        assert statuses == [503] * 3
+        assert stats.busy_responses == 3 and stats.max_queued == 0
+        assert stats.requests == {"/api/chat": 4} and stats.served == {}
+        cut_held(server)
+        server.capacity = Capacity(num_parallel=1, max_queue=0)
+        assert httpx.post(f"{server.url}/api/chat", json=chat_body()).status_code == 200
 
 
 def test_waiting_requests_are_served_first_come_first_served() -> None:
-    finished: list[int] = []
+    finished: list[tuple[tuple[str, str], int]] = []  # (when the server answered, which)
     with FakeOllama(num_parallel=1, request_seconds=0.3) as server:
 
         def admitted() -> int:  # served, running or waiting: past the door, in order
@@ -158,7 +193,9 @@ def test_waiting_requests_are_served_first_come_first_served() -> None:
         def send(i: int) -> None:
             r = httpx.post(f"{server.url}/api/chat", json=chat_body(f"n{i}"), timeout=30)
             assert r.status_code == 200
-            finished.append(i)
+            # The server's own clock (made once the work is done), not this thread's speed.
+            whole, _, fraction = r.json()["created_at"].rstrip("Z").partition(".")
+            finished.append(((whole, fraction.ljust(9, "0")), i))
 
         threads = [threading.Thread(target=send, args=(i,)) for i in range(5)]
         for i, thread in enumerate(threads):
@@ -166,7 +203,7 @@ def test_waiting_requests_are_served_first_come_first_served() -> None:
             wait_until(lambda n=i + 1: admitted() == n)
         for thread in threads:
             thread.join(30)
-    assert finished == [0, 1, 2, 3, 4]
+    assert [i for _, i in sorted(finished)] == [0, 1, 2, 3, 4]
 
 
 def test_a_client_leaving_the_queue_frees_its_place() -> None:
@@ -201,23 +238,29 @@ def test_embedding_time_is_per_request_plus_per_text() -> None:
 
 @pytest.mark.parametrize("stream", [False, True])
 def test_generation_time_per_token_holds_the_slot(stream: bool) -> None:
-    with FakeOllama(num_parallel=1, reply_tokens=10, token_delay=0.02) as server:
-        started = time.perf_counter()
+    # 1000 tokens at 0.03 s: the first request generates for 30 s, holding the one slot.
+    with FakeOllama(num_parallel=1, reply_tokens=1000, token_delay=0.03) as server:
         generate = {"model": "llama3.2", "prompt": "hi", "stream": stream}
-        bodies = [("/api/chat", chat_body(stream=stream)), ("/api/generate", generate)]
-        statuses = anyio.run(post_all, server.url, bodies)
-        elapsed = time.perf_counter() - started
+        hold(server, [("/api/chat", chat_body(stream=stream)), ("/api/generate", generate)])
+        wait_until(lambda: server.stats().running + server.stats().queued == 2)
         stats = server.stats()
-    assert statuses == [200, 200]
-    assert elapsed >= 2 * 10 * 0.02 * 0.9  # one after the other: 10 tokens each
-    assert stats.max_running == 1 and stats.max_queued == 1
+        assert (stats.running, stats.queued) == (1, 1)
+        assert stats.max_running == 1 and stats.max_queued == 1
+        cut_held(server)
+        server.reply_tokens = 10
+        started = time.perf_counter()
+        statuses = anyio.run(post_all, server.url, [("/api/generate", generate)] * 2)
+        assert statuses == [200, 200]
+        assert time.perf_counter() - started >= 2 * 10 * 0.03 * 0.9  # one after the other
 
 
 def test_capacity_changes_apply_to_new_requests() -> None:
     with FakeOllama() as server:
-        server.capacity = Capacity(num_parallel=2, request_seconds=0.05)
-        anyio.run(post_all, server.url, [("/api/chat", chat_body())] * 6)
+        server.capacity = Capacity(num_parallel=2, request_seconds=HOLD)
+        hold(server, [("/api/chat", chat_body())] * 3)
+        wait_until(lambda: server.stats().running + server.stats().queued == 3)
         assert server.stats().max_running == 2
+        cut_held(server)
         server.reset_stats()
         assert server.stats().max_running == 0 and server.stats().requests == {}
         server.capacity = Capacity()

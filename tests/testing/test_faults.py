@@ -34,14 +34,14 @@ def stream_lines(client: httpx.Client, headers: dict[str, str] | None = None) ->
 
 
 def test_delay_before_first_byte(fake: FakeOllama, client: httpx.Client) -> None:
-    fake.inject(Fault.delay(0.3))
+    fake.inject(Fault.delay(0.5))
     start = time.perf_counter()
     assert client.get("/api/version").status_code == 200
-    assert time.perf_counter() - start >= 0.3
+    assert time.perf_counter() - start >= 0.5
+    assert fake.faults == []  # times=1: used up
     start = time.perf_counter()
-    client.get("/api/version")  # times=1: used up
-    assert time.perf_counter() - start < 0.25
-    assert fake.faults == []
+    client.get("/api/version")
+    assert time.perf_counter() - start < 0.5  # not delayed (however loaded the machine)
 
 
 def test_slow_tokens(fake: FakeOllama, client: httpx.Client) -> None:
@@ -148,10 +148,9 @@ def test_endless_unary_never_answers(fake: FakeOllama) -> None:
     fake.inject(Fault.endless())
     with httpx.Client(base_url=fake.url, timeout=0.2) as client, pytest.raises(httpx.ReadTimeout):
         client.post("/api/chat", json={**CHAT, "stream": False})
-    deadline = time.monotonic() + 5
-    while fake.cancelled_requests < 1 and time.monotonic() < deadline:
-        time.sleep(0.01)
+    assert fake.wait_for_cancelled_requests(1, timeout=10)
     assert fake.cancelled_requests == 1 and fake.cancelled_streams == 0
+    assert not fake.wait_for_cancelled_requests(2, timeout=0.05)
 
 
 def test_any_status_and_body(fake: FakeOllama, client: httpx.Client) -> None:

@@ -48,6 +48,19 @@ def server() -> Iterator[FakeOllama]:
         yield fake
 
 
+def loop_passes(server: FakeOllama, seconds: float) -> None:
+    """Return once the server's loop has run every timer due within `seconds` from now and
+    every revive those started. No sleep: the loop runs timers in order of their due time,
+    so one due later runs after them, whatever the load."""
+    loop, uvicorn_server = loop_and_server(server)
+
+    async def past() -> None:
+        await asyncio.sleep(seconds)
+        await asyncio.gather(*uvicorn_server._revivals, return_exceptions=True)
+
+    asyncio.run_coroutine_threadsafe(past(), loop).result(30)
+
+
 @contextlib.contextmanager
 def port_taken(host: str, port: int) -> Iterator[None]:
     """Another socket listening on the server's address (as another process would)."""
@@ -71,7 +84,7 @@ def test_a_later_kill_is_not_undone_by_an_earlier_revive_after(
         server.revive()
         assert server.accepting
     server.kill()
-    time.sleep(0.8)  # well past the first kill's timer
+    loop_passes(server, 0.3)  # past the first kill's timer
     assert not server.accepting and refused(server.url)
     server.revive()
     assert server.accepting and not refused(server.url)
@@ -80,7 +93,7 @@ def test_a_later_kill_is_not_undone_by_an_earlier_revive_after(
 def test_a_second_revive_after_replaces_the_first(server: FakeOllama) -> None:
     server.kill(revive_after=0.2)
     server.kill(revive_after=30)
-    time.sleep(0.6)
+    loop_passes(server, 0.2)  # past the first timer
     assert not server.accepting
     server.revive()
     assert server.accepting

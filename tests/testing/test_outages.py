@@ -190,10 +190,17 @@ def _ignore_errors(url: str) -> Callable[[], None]:
 
 
 def test_revive_after_brings_it_back_by_itself() -> None:
+    # Refusal is checked while no timer runs (a check racing a short revive_after fails on a
+    # loaded machine); then a kill's revive_after brings the server back, never early.
     with FakeOllama() as server:
-        server.kill(revive_after=0.3)
+        server.kill()
         assert refused(server.url)
-        wait_until(lambda: server.accepting, timeout=10)
+        assert not server.wait_for_revive(timeout=0.05)  # nothing brings it back
+        armed = time.monotonic()
+        server.kill(revive_after=0.3)  # killed again while down: only arms the timer
+        assert not server.accepting
+        assert server.wait_for_revive(timeout=10)
+        assert time.monotonic() - armed >= 0.3
         assert httpx.get(server.url).text == "Ollama is running"
 
 
@@ -212,19 +219,26 @@ def test_stop_after_kill_and_revive_after_stop() -> None:
 
 
 @pytest.mark.parametrize("via", ["inject", "header"])
-def test_kill_fault_kills_when_the_request_arrives(via: str) -> None:
+@pytest.mark.parametrize("revive_after", [None, 0.3])
+def test_kill_fault_kills_when_the_request_arrives(via: str, revive_after: float | None) -> None:
+    embed = {"model": "all-minilm", "input": "x"}
     with FakeOllama() as server, httpx.Client(base_url=server.url, timeout=10) as client:
         headers = {}
         if via == "inject":
-            server.inject(Fault.kill(revive_after=0.5), path="/api/embed")
+            server.inject(Fault.kill(revive_after=revive_after), path="/api/embed")
             assert client.get("/api/version").status_code == 200  # other routes unaffected
         else:
-            headers = {"x-fake-fault": "kill;revive_after=0.5"}
+            headers = {"x-fake-fault": "kill" if revive_after is None else "kill;revive_after=0.3"}
+        sent = time.monotonic()
         with pytest.raises(httpx.RemoteProtocolError):
-            client.post("/api/embed", json={"model": "all-minilm", "input": "x"}, headers=headers)
-        assert refused(server.url)
-        wait_until(lambda: server.accepting)
-        assert client.post("/api/embed", json={"model": "all-minilm", "input": "x"}).is_success
+            client.post("/api/embed", json=embed, headers=headers)
+        if revive_after is None:
+            assert refused(server.url) and not server.accepting  # down until revived
+            server.revive()
+        else:
+            assert server.wait_for_revive(timeout=10)  # back by itself, never early
+            assert time.monotonic() - sent >= revive_after
+        assert client.post("/api/embed", json=embed).is_success
 
 
 def test_control_routes_kill_and_drop_from_another_client() -> None:
@@ -235,10 +249,15 @@ def test_control_routes_kill_and_drop_from_another_client() -> None:
         r = httpx.post(f"{server.url}/_fake/drop")
         assert r.json() == {"dropped": 1}
         holder.join(10)
+        r = httpx.post(f"{server.url}/_fake/kill", json={})
+        assert r.status_code == 200 and r.json() == {"killed": True}
+        assert refused(server.url)  # down until revived: no timer to race
+        server.revive()
+        sent = time.monotonic()
         r = httpx.post(f"{server.url}/_fake/kill", json={"revive_after": 0.3})
         assert r.status_code == 200 and r.json() == {"killed": True}
-        assert refused(server.url)
-        wait_until(lambda: server.accepting)
+        assert server.wait_for_revive(timeout=10)
+        assert time.monotonic() - sent >= 0.3
         stats = httpx.get(f"{server.url}/_fake/stats").json()
         assert stats["dropped_connections"] == 1
         assert stats["requests"] == {"/api/chat": 1} and stats["served"] == {}
