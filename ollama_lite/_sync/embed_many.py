@@ -64,9 +64,8 @@ class EmbedBatches(Generic[V]):
     collected) stops the run: the requests in flight are cut and their connections closed
     (on asyncio/trio by cancellation; with threads the leaving thread cuts them and waits
     for the worker threads to end), and no batch is sent or retried after that. Once a
-    batch has failed the run is over:
-    every later step raises again, naming the batch to resume from with `skip=`.
-    `progress()` reports how far the run is.
+    batch has failed the run is over: every later step raises again, naming the batch to
+    resume from with `skip=`. `progress()` reports how far the run is.
     """
 
     def __init__(
