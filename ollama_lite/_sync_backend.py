@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import time
+import weakref
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
@@ -52,15 +53,17 @@ def close_response(response: httpx.Response) -> None:
 
 class SingleHttpClient:
     """The transports of a `Client` (the fast path's pool, the httpx client built on first
-    use), made now, closed by `close()`."""
+    use), made now, closed by `close()`, or when the client is collected unclosed."""
 
     def __init__(self, make: Callable[[], Transports]) -> None:
         self.first = make()
+        # The transports hold no reference back to the client, so it can be collected.
+        self._closer = weakref.finalize(self, self.first.close)
 
     def get(self) -> Transports:
         """The transports."""
         return self.first
 
     def close(self) -> None:
-        """Close the transports."""
-        self.first.close()
+        """Close the transports (once)."""
+        self._closer()
