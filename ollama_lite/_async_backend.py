@@ -8,7 +8,8 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable
+import weakref
+from collections.abc import AsyncIterator, Callable, Iterable
 from typing import TYPE_CHECKING
 
 import httpx
@@ -16,6 +17,7 @@ import httpx
 from . import _files
 from ._constants import BLOB_CHUNK_BYTES
 from ._images import NO_FILES, ImageFiles
+from ._loop_closer import LoopEndCloser, close_shielded
 
 if TYPE_CHECKING:
     from ._async.wire_transports import AsyncTransports
@@ -108,7 +110,7 @@ def _is_closed_loop(loop: object) -> bool:
 class LoopTransports:
     """A session's transports (the fast path's pool, the httpx client), one set per event
     loop: pooled connections belong to the loop that opened them, so each loop gets its own,
-    closed inside that loop when the loop ends.
+    closed inside that loop when the loop ends, or when the client is collected before that.
 
     A client used again under a new loop (a second `asyncio.run()`, trio after asyncio,
     another thread's loop) works. The first set is made now (so settings errors and the CA
@@ -119,7 +121,7 @@ class LoopTransports:
     def __init__(self, make: Callable[[], AsyncTransports]) -> None:
         self._make = make
         self._spare: AsyncTransports | None = make()
-        self.by_loop: dict[object, tuple[AsyncTransports, _LoopEndCloser]] = {}
+        self.by_loop: dict[object, tuple[AsyncTransports, LoopEndCloser]] = {}
         self._lock = threading.Lock()
 
     async def get(self) -> AsyncTransports:
@@ -132,12 +134,14 @@ class LoopTransports:
             for stale in [key for key in self.by_loop if _is_closed_loop(key)]:
                 self.by_loop.pop(stale)[1].retire()
             http, self._spare = self._spare or self._make(), None
-            closer = _LoopEndCloser(http, on_close=lambda: self._forget(loop, http))
+            # The closer must not keep this object alive (see `LoopEndCloser`).
+            this = weakref.ref(self)
+            closer = LoopEndCloser(http, loop, on_close=lambda: _forget(this, loop, http))
             self.by_loop[loop] = (http, closer)
         await closer.start()
         return http
 
-    def _forget(self, loop: object, http: AsyncTransports) -> None:
+    def forget(self, loop: object, http: AsyncTransports) -> None:
         """Drop a finished loop's transports (its closer has closed them)."""
         with self._lock:
             entry = self.by_loop.get(loop)
@@ -153,46 +157,13 @@ class LoopTransports:
         if entry is not None:
             http, closer = entry
             closer.retire()
-            await http.aclose()
+            await close_shielded(http)
         if spare is not None:
-            await spare.aclose()
+            await close_shielded(spare)
 
 
-class _LoopEndCloser:
-    """Closes a loop's transports inside that event loop when it shuts down.
-
-    `asyncio.run` and `trio.run` finalise the async generators still alive when they end,
-    so a generator parked at a `yield` for each httpx client gets to close it while its loop
-    still runs. `retire()` stands it down (after an explicit close) without awaiting anything.
-    """
-
-    __slots__ = ("_generator", "_http", "_on_close", "_retired")
-
-    def __init__(self, http: AsyncTransports, on_close: Callable[[], None]) -> None:
-        self._http = http
-        self._on_close = on_close
-        self._retired = False
-        self._generator = self._park()
-
-    async def _park(self) -> AsyncGenerator[None, None]:
-        try:
-            yield
-        finally:
-            if not self._retired:
-                self._on_close()
-                await self._http.aclose()
-
-    async def start(self) -> None:
-        """Park the generator in the running loop."""
-        await self._generator.asend(None)
-
-    def retire(self) -> None:
-        """Finish the parked generator now, closing nothing."""
-        self._retired = True
-        closing = self._generator.aclose()
-        try:
-            closing.send(None)
-        except StopIteration:
-            pass
-        finally:
-            closing.close()
+def _forget(clients: weakref.ref[LoopTransports], loop: object, http: AsyncTransports) -> None:
+    """`LoopTransports.forget`, if that object is still alive."""
+    alive = clients()
+    if alive is not None:
+        alive.forget(loop, http)

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import os
+import weakref
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
@@ -53,15 +54,17 @@ def close_response(response: httpx.Response) -> None:
 
 class SingleTransports:
     """The transports of a `Client` (the fast path's pool, the httpx client built on first
-    use), made now, closed by `close()`."""
+    use), made now, closed by `close()`, or when the client is collected unclosed."""
 
     def __init__(self, make: Callable[[], Transports]) -> None:
         self._transports = make()
+        # The transports hold no reference back to the client, so it can be collected.
+        self._closer = weakref.finalize(self, self._transports.close)
 
     def get(self) -> Transports:
         """The transports."""
         return self._transports
 
     def close(self) -> None:
-        """Close the transports."""
-        self._transports.close()
+        """Close the transports (once)."""
+        self._closer()

@@ -14,6 +14,7 @@ through httpx as before. Both raise httpx's exception types, mapped here the sam
 from __future__ import annotations
 
 import copy
+import functools
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -138,22 +139,20 @@ class AsyncSession:
         wire = None
         if self._wire_options is not None:
             wire = AsyncWireClient(self.host.base_url, **self._wire_options)
+        # A factory holding the options, not this session: the transports may be closed
+        # after the client is collected (the async ones in their loop), so they must not
+        # keep it alive.
+        make_http = functools.partial(
+            _new_http_client,
+            self._http_options,
+            self._transport_options if self._wire_options is None else None,
+            self._linear_pool_scope,
+            self.host.base_url,
+        )
         # Without the fast path, httpx carries every request: build it now, as before, not
         # inside the first request's deadline (loading CA certificates takes ~0.14 s).
-        http = None if wire is not None else self._new_http_client()
-        return AsyncTransports(wire, self._new_http_client, http)
-
-    def _new_http_client(self) -> httpx.AsyncClient:
-        options = self._http_options
-        if self._transport_options is not None and self._wire_options is None:
-            transport = default_transport(is_async=True, **self._transport_options)
-            if self._linear_pool_scope == "host":
-                # Proxies are set, but not for the host: httpx keeps them for other URLs.
-                origin = "/".join(self.host.base_url.split("/", 3)[:3])  # scheme://host:port
-                options = {**options, "mounts": {origin: transport}}
-            else:
-                options = {**options, "transport": transport}
-        return httpx.AsyncClient(**options)
+        http = None if wire is not None else make_http()
+        return AsyncTransports(wire, make_http, http)
 
     async def aclose(self) -> None:
         """Close the transports; the session cannot send afterwards. A `with_options`
@@ -363,3 +362,21 @@ def _log_retry(call: Call[Any], retry: RetryPolicy, attempt: int, delay: float, 
         retry.max_retries,
         why,
     )
+
+
+def _new_http_client(
+    options: dict[str, Any],
+    transport_options: dict[str, Any] | None,
+    linear_pool_scope: str | None,
+    base_url: str,
+) -> httpx.AsyncClient:
+    """An httpx client with the session's options (and the linear-pool transport, if any)."""
+    if transport_options is not None:
+        transport = default_transport(is_async=True, **transport_options)
+        if linear_pool_scope == "host":
+            # Proxies are set, but not for the host: httpx keeps them for other URLs.
+            origin = "/".join(base_url.split("/", 3)[:3])  # scheme://host:port
+            options = {**options, "mounts": {origin: transport}}
+        else:
+            options = {**options, "transport": transport}
+    return httpx.AsyncClient(**options)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import weakref
 from collections import deque
 
 import anyio
@@ -74,9 +75,9 @@ class AsyncSocket:
     """
 
     __slots__ = (
+        "__weakref__",
         "_expired",
         "_loop",
-        "_on_trio",
         "_stream",
         "_timer",
         "_wait_began",
@@ -89,7 +90,14 @@ class AsyncSocket:
     ) -> None:
         self._stream = stream
         self._loop = loop
-        self._on_trio = loop is None and not _asyncio_running()
+        if loop is None and not _asyncio_running():
+            # On trio nothing else owns the socket (an asyncio transport, which the loop
+            # keeps, closes its own): one dropped unclosed, with its client, closes quietly
+            # when collected. A finalizer, not `__del__`: among garbage collected together
+            # the socket's own finalizer (which warns) may run first.
+            raw = stream.extra(anyio.abc.SocketAttribute.raw_socket, None)
+            if raw is not None:
+                weakref.finalize(self, raw.close)
         self._timer: asyncio.TimerHandle | None = None
         self._waiter: asyncio.Task[object] | None = None
         self._wait_began = 0.0
@@ -172,15 +180,6 @@ class AsyncSocket:
         or sent something unasked (an idle socket should have nothing to read)."""
         raw = self._stream.extra(anyio.abc.SocketAttribute.raw_socket, None)
         return raw is None or readable_now(raw.fileno())
-
-    def __del__(self) -> None:
-        # A client dropped without aclose() leaves its idle connections to the garbage
-        # collector. On trio (no asyncio transport owns the socket) close the socket quietly;
-        # on asyncio the transport closes it when it is collected.
-        if self._on_trio:
-            raw = self._stream.extra(anyio.abc.SocketAttribute.raw_socket, None)
-            if raw is not None:
-                raw.close()
 
 
 class AsyncSlots:

@@ -15,6 +15,7 @@ import math
 import socket
 import threading
 import time
+import weakref
 
 import httpx
 
@@ -51,11 +52,15 @@ def connect(origin: Origin, timeout: float | None) -> Socket:
 class Socket:
     """One connected TCP socket."""
 
-    __slots__ = ("_sock", "_timeout")
+    __slots__ = ("__weakref__", "_sock", "_timeout")
 
     def __init__(self, sock: socket.socket, timeout: float | None) -> None:
         self._sock = sock
         self._timeout: float | None = timeout
+        # One dropped unclosed (its client was never closed) closes quietly when collected.
+        # A finalizer, not `__del__`: among garbage collected together the socket's own
+        # finalizer (which warns) may run first.
+        weakref.finalize(self, sock.close)
 
     def _wait_at_most(self, timeout: float | None) -> None:
         if timeout != self._timeout:
@@ -92,11 +97,6 @@ class Socket:
 
     def close(self) -> None:
         """Close at once."""
-        self._sock.close()
-
-    def __del__(self) -> None:
-        # A client dropped without close() leaves its idle connections to the garbage
-        # collector: close them quietly, as a pooled connection nobody can reach any more.
         self._sock.close()
 
     def is_dead(self) -> bool:

@@ -4,7 +4,9 @@ A model holds one `ollama_lite.Client`, created on the first sync call, and one
 `ollama_lite.AsyncClient`, created on the first async call; it keeps a connection pool per
 event loop (asyncio loop or trio run) and closes each inside its loop when that loop ends, so
 one model works across `asyncio.run()` calls and under trio. Copies and pickles of a model
-start without clients.
+start without clients. A model that is never closed leaves no socket to the garbage
+collector: its sync connections close when it is collected, and the pool of an event loop
+that still runs closes in that loop.
 """
 
 from __future__ import annotations
@@ -47,7 +49,8 @@ def check_base_url(url: str) -> str:
 class _Clients:
     """The clients of one model, created on first use. Copies and unpickled copies start
     empty. One `AsyncClient` serves every event loop: it keeps a connection pool per loop
-    and closes each inside its loop when that loop ends."""
+    and closes each inside its loop when that loop ends (or when the model is collected
+    while the loop runs on)."""
 
     __slots__ = ("__weakref__", "_closer", "_lock", "async_", "sync")
 

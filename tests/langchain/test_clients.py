@@ -87,10 +87,6 @@ def test_a_loop_closed_without_shutting_down_is_forgotten(fake: FakeOllama) -> N
     gc.collect()
 
 
-# Known issue (next round): the adapter's one AsyncClient, never closed, leaves the wire
-# path's sockets of a finished trio run to the garbage collector.
-@pytest.mark.filterwarnings("ignore:unclosed <socket:ResourceWarning")
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_trio_runs(fake: FakeOllama) -> None:
     # langchain-core's own ainvoke/astream need asyncio (asyncio.gather); the model's async
     # methods, which core calls, and the embeddings run on trio.

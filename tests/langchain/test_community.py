@@ -207,10 +207,6 @@ def test_show_progress_without_tqdm_names_the_extra(monkeypatch: pytest.MonkeyPa
     OllamaEmbeddings(show_progress=False)
 
 
-# Known issue (next round): the one AsyncClient left open leaves the wire path's sockets
-# of a finished trio run to the garbage collector.
-@pytest.mark.filterwarnings("ignore:unclosed <socket:ResourceWarning")
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 @pytest.mark.anyio
 async def test_async_methods_match_the_sync_ones(fake: FakeOllama) -> None:
     emb = OllamaEmbeddings(base_url=fake.url, model=MODEL, temperature=0.5, show_progress=True)
