@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextvars
 import queue
+import socket
 import threading
 import time
 import weakref
@@ -28,6 +29,7 @@ __all__ = [
     "StopFlag",
     "Workers",
     "current_stop",
+    "cut_socket",
     "interruptible",
     "monotonic",
     "raise_if_stopped",
@@ -159,6 +161,16 @@ def interruptible(operation: Callable[..., T], interrupt: Callable[[], object], 
     if flag.is_set():
         raise Abandoned(_LEFT)  # what the operation returned may be the cut's doing
     return result
+
+
+def cut_socket(sock: socket.socket) -> None:
+    """The usual `interrupt` for `interruptible`: make a `recv` or `sendall` blocked on `sock`
+    in another thread end now by shutting it down (not closing it: that thread still owns
+    it; the plain socket's call, also under TLS). Nothing happens once it is disconnected."""
+    try:
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+    except OSError:
+        return  # not connected any more: nothing is blocked on it
 
 
 def sleep(seconds: float) -> None:

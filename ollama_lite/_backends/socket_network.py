@@ -19,7 +19,7 @@ import weakref
 
 import httpx
 
-from .._sync_workers import Abandoned, Signal, interruptible, raise_if_stopped
+from .._sync_workers import Abandoned, Signal, cut_socket, interruptible, raise_if_stopped
 from .._wire.request import Origin
 from ._readiness import readable_now
 
@@ -88,12 +88,8 @@ class Socket:
             raise httpx.ReadError(f"receiving failed: {exc!r}") from exc
 
     def _cut(self) -> None:
-        """Make a `recv` or `sendall` blocked in another thread end now (it may not be
-        closed here: that thread still owns the socket)."""
-        try:
-            self._sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            return  # not connected any more: nothing is blocked on it
+        """End a `recv` or `sendall` blocked on this socket in another thread."""
+        cut_socket(self._sock)
 
     def close(self) -> None:
         """Close at once."""

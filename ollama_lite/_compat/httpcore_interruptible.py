@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from .._sync_workers import Abandoned, interruptible, raise_if_stopped, sleep
+from .._sync_workers import Abandoned, cut_socket, interruptible, raise_if_stopped, sleep
 
 if TYPE_CHECKING:
     import ssl
@@ -112,11 +112,7 @@ class _Stream:
         return self._stream.get_extra_info(info)
 
     def _cut(self) -> None:
-        """End a read or write blocked in another thread: shut the socket down (the plain
-        socket's call, also under TLS; the thread blocked on it closes the stream)."""
+        """End a read or write blocked in another thread (which then closes the stream)."""
         sock = self._stream.get_extra_info("socket")
         if isinstance(sock, socket.socket):
-            try:
-                socket.socket.shutdown(sock, socket.SHUT_RDWR)
-            except OSError:
-                return
+            cut_socket(sock)
